@@ -1,0 +1,56 @@
+/**
+ * The idempotency layer: the only import path for functions, infrastructure, scripts and tests.
+ *
+ * @example
+ * ```ts
+ * import { Idempotency, decodeEvent } from '../../shared';
+ * ```
+ */
+export {
+  CONSUMER_TABLE_SCHEMA,
+  DEFAULT_KEY_PREFIX,
+  ENV,
+  IDEMPOTENCY_TABLE_ACTIONS,
+  IDEMPOTENCY_TABLE_SCHEMA,
+  RecordStatus,
+} from './constants';
+export { type DecodedEvent, decodeEvent, type EventEnvelope, EventEnvelopeSchema, type RecordCoordinates } from './envelope';
+export {
+  BusinessConditionFailedError,
+  describe,
+  IdempotencyError,
+  InProgressElsewhereError,
+  InvalidRecordError,
+  isRetryable,
+  LeaseLostError,
+  PayloadMismatchError,
+  PermanentError,
+  RetryableError,
+  StoreUnavailableError,
+} from './errors';
+export {
+  type EventHandler,
+  type FailureMode,
+  type HandlerInfo,
+  Idempotency,
+  type IdempotencyOptions,
+  type LambdaContextLike,
+  type Outcome,
+  type PermanentFailure,
+  type RunOptions,
+  type TransactionalResult,
+  withWrites,
+} from './idempotency';
+export { canonicalJson, computeKey, type CustomKeyFunction, type IdempotencyKey, type KeyStrategy, sha256Hex } from './keys';
+export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
+export {
+  type Claim,
+  type Clock,
+  createDocumentClient,
+  type IdempotencyRecord,
+  IdempotencyStore,
+  type IdempotencyStoreOptions,
+  MAX_TRANSACTIONAL_WRITES,
+  systemClock,
+  type TransactionalWrite,
+} from './store';
