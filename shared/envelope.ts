@@ -87,7 +87,9 @@ export function decodeEvent(raw: Uint8Array, coordinates?: RecordCoordinates): D
     return invalid(`Record value is not JSON (${(cause as Error).message})`, undefined, cause);
   }
   const eventType =
-    typeof json === 'object' && json !== null && typeof (json as { event_type?: unknown }).event_type === 'string'
+    typeof json === 'object' &&
+    json !== null &&
+    typeof (json as { event_type?: unknown }).event_type === 'string'
       ? (json as { event_type: string }).event_type
       : undefined;
   const parsed = EventEnvelopeSchema.safeParse(json);

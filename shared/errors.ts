@@ -70,7 +70,12 @@ export class LeaseLostError extends IdempotencyError {
   /** Owner token now on the record, or `undefined` when the record is gone. */
   readonly currentOwner: string | undefined;
 
-  constructor(key: string, operation: string, currentOwner: string | undefined, options: IdempotencyErrorOptions = {}) {
+  constructor(
+    key: string,
+    operation: string,
+    currentOwner: string | undefined,
+    options: IdempotencyErrorOptions = {},
+  ) {
     super(
       `Cannot ${operation} idempotency key ${key}: this attempt no longer holds its lease (now held by ${currentOwner ?? 'nobody'}). Raise the lease margin if handlers outlive their lease.`,
       true,

@@ -11,7 +11,13 @@ import {
   StoreUnavailableError,
 } from './errors';
 import { computeKey, type IdempotencyKey, type KeyStrategy } from './keys';
-import { defaultLogger, defaultMetrics, type LayerLogger, type LayerMetrics, MetricName } from './observability';
+import {
+  defaultLogger,
+  defaultMetrics,
+  type LayerLogger,
+  type LayerMetrics,
+  MetricName,
+} from './observability';
 import {
   type Claim,
   type Clock,
@@ -131,7 +137,10 @@ export interface TransactionalResult<T> {
  * completion follows) or {@link withWrites} (transactional mode: the writes and the completion
  * commit together).
  */
-export type EventHandler<T> = (envelope: EventEnvelope, info: HandlerInfo) => Promise<T | TransactionalResult<T>>;
+export type EventHandler<T> = (
+  envelope: EventEnvelope,
+  info: HandlerInfo,
+) => Promise<T | TransactionalResult<T>>;
 
 /**
  * Wraps a result and the DynamoDB writes that are its effect, to be committed atomically with the
@@ -220,7 +229,12 @@ export interface RetryOutcome extends OutcomeBase {
 }
 
 /** What happened to one event. */
-export type Outcome<T> = ProcessedOutcome<T> | DuplicateOutcome | InProgressOutcome | FailedOutcome | RetryOutcome;
+export type Outcome<T> =
+  | ProcessedOutcome<T>
+  | DuplicateOutcome
+  | InProgressOutcome
+  | FailedOutcome
+  | RetryOutcome;
 
 /**
  * The idempotency layer for one consuming service: computes keys, claims records, runs handlers
@@ -268,13 +282,16 @@ export class Idempotency {
     this.keyStrategy = strategy;
     this.defaultTtlSeconds = positiveInteger('defaultTtlSeconds', options.defaultTtlSeconds ?? 86_400);
     const perType = options.eventTypeTtlSeconds ?? {};
-    for (const [eventType, ttl] of Object.entries(perType)) positiveInteger(`eventTypeTtlSeconds['${eventType}']`, ttl);
+    for (const [eventType, ttl] of Object.entries(perType))
+      positiveInteger(`eventTypeTtlSeconds['${eventType}']`, ttl);
     this.eventTypeTtlSeconds = { ...perType };
     this.leaseMarginMs = positiveInteger('leaseMarginMs', options.leaseMarginMs ?? 10_000, true);
     this.fallbackLeaseMs = positiveInteger('fallbackLeaseMs', options.fallbackLeaseMs ?? 60_000);
     const failureMode = options.failureMode ?? 'fail-closed';
     if (failureMode !== 'fail-closed' && failureMode !== 'fail-open') {
-      throw new TypeError(`Option failureMode must be 'fail-closed' or 'fail-open', got ${JSON.stringify(failureMode)}.`);
+      throw new TypeError(
+        `Option failureMode must be 'fail-closed' or 'fail-open', got ${JSON.stringify(failureMode)}.`,
+      );
     }
     this.failureMode = failureMode;
     this.clock = options.clock ?? systemClock;
@@ -330,7 +347,11 @@ export class Idempotency {
    * const outcome = await idem.run(decodeEvent(bytes), async (envelope) => ({ sent: envelope.data.to }), { lambdaContext: context });
    * ```
    */
-  async run<T>(decoded: DecodedEvent, handler: EventHandler<T>, options: RunOptions = {}): Promise<Outcome<T>> {
+  async run<T>(
+    decoded: DecodedEvent,
+    handler: EventHandler<T>,
+    options: RunOptions = {},
+  ): Promise<Outcome<T>> {
     const key = options.key ?? this.keyFor(decoded);
     const log = this.logFields(decoded, key);
     const known = options.known;
@@ -373,7 +394,11 @@ export class Idempotency {
     const { claim } = claimed;
     if (claim.takeover) {
       this.metrics.addMetric(MetricName.TAKEOVER, 'Count', 1);
-      this.logger.warn('took over an expired lease', { ...log, action: 'takeover', previous_owner: claim.previousOwner });
+      this.logger.warn('took over an expired lease', {
+        ...log,
+        action: 'takeover',
+        previous_owner: claim.previousOwner,
+      });
     }
     if (!decoded.ok) return this.permanent(decoded, claim, decoded.error, log, options);
 
@@ -540,10 +565,18 @@ export class Idempotency {
       await this.store.fail(claim, error);
     } catch (failError) {
       // Dead-lettered already; a redelivery will dead-letter it again rather than lose it.
-      this.logger.warn('could not mark the record failed', { ...log, action: 'fail-mark-failed', error: describe(failError) });
+      this.logger.warn('could not mark the record failed', {
+        ...log,
+        action: 'fail-mark-failed',
+        error: describe(failError),
+      });
     }
     this.metrics.addMetric(MetricName.FAILED, 'Count', 1);
-    this.logger.error('permanent failure; record dead-lettered', { ...log, action: 'failed', error: describe(error) });
+    this.logger.error('permanent failure; record dead-lettered', {
+      ...log,
+      action: 'failed',
+      error: describe(error),
+    });
     return { status: 'failed', key: claim.key, error };
   }
 
@@ -564,7 +597,11 @@ export class Idempotency {
       }
     }
     this.metrics.addMetric(MetricName.FAILED, 'Count', 1);
-    this.logger.error('permanent failure; record dead-lettered', { ...log, action: 'failed', error: describe(error) });
+    this.logger.error('permanent failure; record dead-lettered', {
+      ...log,
+      action: 'failed',
+      error: describe(error),
+    });
     return { status: 'failed', key, error };
   }
 
@@ -610,7 +647,11 @@ export class Idempotency {
       correlation_id: envelope?.correlation_id,
       idempotency_key: key.id,
       ...(decoded.coordinates
-        ? { topic: decoded.coordinates.topic, partition: decoded.coordinates.partition, offset: decoded.coordinates.offset }
+        ? {
+            topic: decoded.coordinates.topic,
+            partition: decoded.coordinates.partition,
+            offset: decoded.coordinates.offset,
+          }
         : {}),
     };
   }

@@ -14,7 +14,13 @@ export {
   IDEMPOTENCY_TABLE_SCHEMA,
   RecordStatus,
 } from './constants';
-export { type DecodedEvent, decodeEvent, type EventEnvelope, EventEnvelopeSchema, type RecordCoordinates } from './envelope';
+export {
+  type DecodedEvent,
+  decodeEvent,
+  type EventEnvelope,
+  EventEnvelopeSchema,
+  type RecordCoordinates,
+} from './envelope';
 export {
   BusinessConditionFailedError,
   describe,
@@ -41,7 +47,14 @@ export {
   type TransactionalResult,
   withWrites,
 } from './idempotency';
-export { canonicalJson, computeKey, type CustomKeyFunction, type IdempotencyKey, type KeyStrategy, sha256Hex } from './keys';
+export {
+  type CustomKeyFunction,
+  canonicalJson,
+  computeKey,
+  type IdempotencyKey,
+  type KeyStrategy,
+  sha256Hex,
+} from './keys';
 export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
 export {
   type Claim,

@@ -6,7 +6,10 @@ import type { DecodedEvent, EventEnvelope, RecordCoordinates } from './envelope'
  * A function that derives the identity of an event from the decoded record. It receives only
  * valid envelopes (poison records are keyed by their raw bytes) and must return a non-empty string.
  */
-export type CustomKeyFunction = (envelope: EventEnvelope, coordinates: RecordCoordinates | undefined) => string;
+export type CustomKeyFunction = (
+  envelope: EventEnvelope,
+  coordinates: RecordCoordinates | undefined,
+) => string;
 
 /**
  * How an event's identity is derived:
@@ -56,7 +59,8 @@ export function sha256Hex(input: string | Uint8Array): string {
  */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('canonicalJson: the value has no JSON representation (undefined).');
+  if (text === undefined)
+    throw new TypeError('canonicalJson: the value has no JSON representation (undefined).');
   return text;
 }
 
@@ -85,7 +89,11 @@ export function computeKey(decoded: DecodedEvent, options: KeyOptions): Idempote
   const namespace = `${options.prefix}:${options.service}`;
   if (!decoded.ok) {
     const hash = sha256Hex(decoded.raw);
-    return { id: `${namespace}:${INVALID_EVENT_TYPE}:${hash}`, payloadHash: hash, eventType: INVALID_EVENT_TYPE };
+    return {
+      id: `${namespace}:${INVALID_EVENT_TYPE}:${hash}`,
+      payloadHash: hash,
+      eventType: INVALID_EVENT_TYPE,
+    };
   }
   const { envelope, coordinates } = decoded;
   const payloadHash = sha256Hex(canonicalJson({ event_type: envelope.event_type, data: envelope.data }));
@@ -111,5 +119,9 @@ export function computeKey(decoded: DecodedEvent, options: KeyOptions): Idempote
     }
     identity = sha256Hex(custom);
   }
-  return { id: `${namespace}:${envelope.event_type}:${identity}`, payloadHash, eventType: envelope.event_type };
+  return {
+    id: `${namespace}:${envelope.event_type}:${identity}`,
+    payloadHash,
+    eventType: envelope.event_type,
+  };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -10,7 +11,6 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IDEMPOTENCY_TABLE_SCHEMA, RecordStatus } from './constants';
 import type { RecordCoordinates } from './envelope';
@@ -196,7 +196,9 @@ export class IdempotencyStore {
 
   constructor(options: IdempotencyStoreOptions) {
     if (typeof options.tableName !== 'string' || options.tableName.length === 0) {
-      throw new TypeError(`Option tableName must be a non-empty string, got ${JSON.stringify(options.tableName)}.`);
+      throw new TypeError(
+        `Option tableName must be a non-empty string, got ${JSON.stringify(options.tableName)}.`,
+      );
     }
     this.tableName = options.tableName;
     this.client = options.client ?? createDocumentClient();
@@ -278,7 +280,8 @@ export class IdempotencyStore {
         }),
       );
       const previous = response.Attributes as Partial<IdempotencyRecord> | undefined;
-      const takeover = previous?.status === RecordStatus.PROCESSING && (previous.expiration ?? 0) >= now / 1000;
+      const takeover =
+        previous?.status === RecordStatus.PROCESSING && (previous.expiration ?? 0) >= now / 1000;
       return {
         kind: 'claimed',
         claim: {
@@ -302,7 +305,14 @@ export class IdempotencyStore {
         // An SDK retry of our own committed claim: the record already carries our token.
         return {
           kind: 'claimed',
-          claim: { key, owner, leaseExpiresAt, ttlSeconds: request.ttlSeconds, takeover: false, previousOwner: undefined },
+          claim: {
+            key,
+            owner,
+            leaseExpiresAt,
+            ttlSeconds: request.ttlSeconds,
+            takeover: false,
+            previousOwner: undefined,
+          },
         };
       }
       return { kind: 'exists', record: existing };
@@ -376,10 +386,13 @@ export class IdempotencyStore {
       const reasons = cancellationReasons(error);
       if (reasons === undefined) {
         if (errorName(error) === 'ValidationException') {
-          throw new PermanentError(`Transactional completion of ${claim.key.id} was rejected: ${describe(error)}`, {
-            key: claim.key.id,
-            cause: error,
-          });
+          throw new PermanentError(
+            `Transactional completion of ${claim.key.id} was rejected: ${describe(error)}`,
+            {
+              key: claim.key.id,
+              cause: error,
+            },
+          );
         }
         throw new StoreUnavailableError('complete', claim.key.id, error);
       }
@@ -390,9 +403,14 @@ export class IdempotencyStore {
       }
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (failed >= 0) {
-        throw new BusinessConditionFailedError(claim.key.id, failed, reasons[failed]?.Message ?? 'condition failed', {
-          cause: error,
-        });
+        throw new BusinessConditionFailedError(
+          claim.key.id,
+          failed,
+          reasons[failed]?.Message ?? 'condition failed',
+          {
+            cause: error,
+          },
+        );
       }
       const validation = reasons.findIndex((r) => r.Code === 'ValidationError');
       if (validation >= 0) {
@@ -457,7 +475,8 @@ export class IdempotencyStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: claim.key.id },
-          UpdateExpression: 'SET #status = :failed, #error = :error, #exp = :exp, #finished = :now REMOVE #lease',
+          UpdateExpression:
+            'SET #status = :failed, #error = :error, #exp = :exp, #finished = :now REMOVE #lease',
           ConditionExpression: HELD_BY_ME,
           ExpressionAttributeNames: {
             '#status': NAMES['#status'],
@@ -516,7 +535,8 @@ export class IdempotencyStore {
     const found = new Map<string, IdempotencyRecord>();
     const unique = [...new Set(ids)];
     const chunks: string[][] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+      chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
     await Promise.all(chunks.map((chunk) => this.getChunk(chunk, found)));
     return found;
   }
@@ -531,7 +551,11 @@ export class IdempotencyStore {
     let pending: Record<string, unknown>[] = ids.map((id) => ({ [pk]: id }));
     for (let round = 0; pending.length > 0; round++) {
       if (round >= BATCH_GET_MAX_ROUNDS) {
-        throw new StoreUnavailableError('get', undefined, new Error(`${pending.length} keys still unprocessed`));
+        throw new StoreUnavailableError(
+          'get',
+          undefined,
+          new Error(`${pending.length} keys still unprocessed`),
+        );
       }
       if (round > 0) await sleep(Math.min(1000, 25 * 2 ** round));
       let response: BatchGetCommandOutput;
@@ -550,7 +574,10 @@ export class IdempotencyStore {
     }
   }
 
-  private encodeResult(result: unknown): { json: string | undefined; omitted: CompletionResult['resultOmitted'] } {
+  private encodeResult(result: unknown): {
+    json: string | undefined;
+    omitted: CompletionResult['resultOmitted'];
+  } {
     if (result === undefined) return { json: undefined, omitted: undefined };
     let json: string | undefined;
     try {
@@ -559,7 +586,8 @@ export class IdempotencyStore {
       return { json: undefined, omitted: 'not-serializable' };
     }
     if (json === undefined) return { json: undefined, omitted: 'not-serializable' };
-    if (Buffer.byteLength(json, 'utf8') > this.maxResultBytes) return { json: undefined, omitted: 'too-large' };
+    if (Buffer.byteLength(json, 'utf8') > this.maxResultBytes)
+      return { json: undefined, omitted: 'too-large' };
     return { json, omitted: undefined };
   }
 
@@ -613,7 +641,9 @@ function conditionFailureItem(error: unknown): IdempotencyRecord | undefined | n
   if (errorName(error) !== 'ConditionalCheckFailedException') return null;
   const item = (error as { Item?: Record<string, unknown> }).Item;
   if (item === undefined || Object.keys(item).length === 0) return undefined;
-  return (isMarshalled(item) ? unmarshall(item as Record<string, AttributeValue>) : item) as IdempotencyRecord;
+  return (
+    isMarshalled(item) ? unmarshall(item as Record<string, AttributeValue>) : item
+  ) as IdempotencyRecord;
 }
 
 function isMarshalled(item: Record<string, unknown>): boolean {
@@ -625,8 +655,11 @@ function cancellationReasons(
   error: unknown,
 ): { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[] | undefined {
   if (errorName(error) !== 'TransactionCanceledException') return undefined;
-  return (error as { CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[] })
-    .CancellationReasons;
+  return (
+    error as {
+      CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
+    }
+  ).CancellationReasons;
 }
 
 function errorName(error: unknown): string | undefined {

@@ -81,7 +81,12 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   assertJava();
   const port = options.port ?? (await freePort());
   const dir = jarPath();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xms64m', '-jar', join(dir, 'DynamoDBLocal.jar')];
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xms64m',
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+  ];
   if (options.dbPath) {
     mkdirSync(options.dbPath, { recursive: true });
     args.push('-dbPath', options.dbPath);
@@ -113,7 +118,9 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   try {
     for (;;) {
       if (exited !== undefined) {
-        throw new Error(`DynamoDB Local exited with code ${exited} before it was ready on port ${port}:\n${output}`);
+        throw new Error(
+          `DynamoDB Local exited with code ${exited} before it was ready on port ${port}:\n${output}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -121,7 +128,9 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
       } catch {
         if (Date.now() > deadline) {
           child.kill('SIGKILL');
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${options.timeoutMs ?? 60_000} ms:\n${output}`);
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within ${options.timeoutMs ?? 60_000} ms:\n${output}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

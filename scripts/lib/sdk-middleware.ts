@@ -40,7 +40,10 @@ export interface FaultInjector {
  * const faults = injectFaults(client, (a) => (a.operation === 'UpdateItem' && a.seq === 1 ? 'drop-response' : undefined));
  * ```
  */
-export function injectFaults(client: AnyClient, decide: (attempt: AttemptInfo) => Fault | undefined): FaultInjector {
+export function injectFaults(
+  client: AnyClient,
+  decide: (attempt: AttemptInfo) => Fault | undefined,
+): FaultInjector {
   const attempts: FaultInjector['attempts'] = [];
   const name = `faultInjector-${Math.random().toString(36).slice(2)}`;
   let seq = 0;
@@ -59,11 +62,14 @@ export function injectFaults(client: AnyClient, decide: (attempt: AttemptInfo) =
         });
       }
       if (fault === 'throttle') {
-        throw Object.assign(new Error(`Rate of requests exceeds the allowed throughput (injected on ${operation})`), {
-          name: 'ProvisionedThroughputExceededException',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-        });
+        throw Object.assign(
+          new Error(`Rate of requests exceeds the allowed throughput (injected on ${operation})`),
+          {
+            name: 'ProvisionedThroughputExceededException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          },
+        );
       }
       if (fault?.startsWith('delay:')) {
         await new Promise((r) => setTimeout(r, Number(fault.slice(6))));
@@ -71,10 +77,13 @@ export function injectFaults(client: AnyClient, decide: (attempt: AttemptInfo) =
       }
       const result = await next(args);
       if (fault === 'drop-response') {
-        throw Object.assign(new Error(`response lost after the request was executed (injected on ${operation})`), {
-          name: 'TimeoutError',
-          $metadata: {},
-        });
+        throw Object.assign(
+          new Error(`response lost after the request was executed (injected on ${operation})`),
+          {
+            name: 'TimeoutError',
+            $metadata: {},
+          },
+        );
       }
       return result;
     },

@@ -17,15 +17,17 @@ import { CONSUMER_TABLE_SCHEMA, IDEMPOTENCY_TABLE_SCHEMA } from '../../shared';
  */
 export async function ensureIdempotencyTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await ensureTable(client, tableName, [{ name: IDEMPOTENCY_TABLE_SCHEMA.partitionKey, keyType: 'HASH' }]);
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE_SCHEMA.ttlAttribute, Enabled: true },
-    }),
-  ).catch((error: unknown) => {
-    // Enabling TTL twice is rejected; the table already has it.
-    if ((error as { name?: string }).name !== 'ValidationException') throw error;
-  });
+  await client
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE_SCHEMA.ttlAttribute, Enabled: true },
+      }),
+    )
+    .catch((error: unknown) => {
+      // Enabling TTL twice is rejected; the table already has it.
+      if ((error as { name?: string }).name !== 'ValidationException') throw error;
+    });
 }
 
 /**

@@ -8,7 +8,9 @@ import { ensureConsumerTable, ensureIdempotencyTable } from '../../scripts/lib/t
 export function testEndpoint(): string {
   const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
   if (!endpoint) {
-    throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run integration tests through `npm run test:integration`.');
+    throw new Error(
+      'TEST_DYNAMODB_ENDPOINT is not set: run integration tests through `npm run test:integration`.',
+    );
   }
   return endpoint;
 }
