@@ -228,6 +228,28 @@ export interface RetryOutcome extends OutcomeBase {
   readonly error: unknown;
 }
 
+/**
+ * The state of one event after its claim step.
+ *
+ * @internal
+ */
+export type ClaimStep =
+  | { readonly kind: 'outcome'; readonly outcome: Outcome<never> }
+  | {
+      readonly kind: 'claimed';
+      readonly decoded: DecodedEvent;
+      readonly key: IdempotencyKey;
+      readonly claim: Claim;
+      readonly log: Record<string, unknown>;
+    }
+  | {
+      readonly kind: 'fail-open';
+      readonly decoded: Extract<DecodedEvent, { ok: true }>;
+      readonly key: IdempotencyKey;
+      readonly error: StoreUnavailableError;
+      readonly log: Record<string, unknown>;
+    };
+
 /** What happened to one event. */
 export type Outcome<T> =
   | ProcessedOutcome<T>
@@ -352,11 +374,24 @@ export class Idempotency {
     handler: EventHandler<T>,
     options: RunOptions = {},
   ): Promise<Outcome<T>> {
+    const step = await this.claimStep(decoded, options);
+    if (step.kind === 'outcome') return step.outcome;
+    const { settled } = await this.execute(step, handler, options);
+    return settled;
+  }
+
+  /**
+   * First half of {@link run}: the pre-checked record or the claim. Used by the batch processor to
+   * claim ahead of the handlers of one partition.
+   *
+   * @internal
+   */
+  async claimStep(decoded: DecodedEvent, options: RunOptions = {}): Promise<ClaimStep> {
     const key = options.key ?? this.keyFor(decoded);
     const log = this.logFields(decoded, key);
     const known = options.known;
     if (known && this.store.isLive(known) && known.status !== RecordStatus.PROCESSING) {
-      return this.existing(decoded, key, known, log, options);
+      return { kind: 'outcome', outcome: await this.existing(decoded, key, known, log, options) };
     }
 
     const leaseMs = options.lambdaContext
@@ -378,7 +413,7 @@ export class Idempotency {
     } catch (error) {
       this.metrics.addMetric(MetricName.STORE_ERROR, 'Count', 1);
       if (this.failureMode === 'fail-open' && error instanceof StoreUnavailableError && decoded.ok) {
-        return this.runFailOpen(decoded, key, handler, error, log, options);
+        return { kind: 'fail-open', decoded, key, error, log };
       }
       this.logger.warn('idempotency store unavailable at claim; record will be retried', {
         ...log,
@@ -386,10 +421,12 @@ export class Idempotency {
         error: describe(error),
       });
       this.metrics.addMetric(MetricName.RETRYABLE, 'Count', 1);
-      return { status: 'retry', key, error };
+      return { kind: 'outcome', outcome: { status: 'retry', key, error } };
     }
     this.metrics.addMetric(MetricName.CLAIM_DURATION, 'Milliseconds', this.clock.now() - claimStarted);
-    if (claimed.kind === 'exists') return this.existing(decoded, key, claimed.record, log, options);
+    if (claimed.kind === 'exists') {
+      return { kind: 'outcome', outcome: await this.existing(decoded, key, claimed.record, log, options) };
+    }
 
     const { claim } = claimed;
     if (claim.takeover) {
@@ -400,7 +437,54 @@ export class Idempotency {
         previous_owner: claim.previousOwner,
       });
     }
-    if (!decoded.ok) return this.permanent(decoded, claim, decoded.error, log, options);
+    return { kind: 'claimed', decoded, key, claim, log };
+  }
+
+  /**
+   * Releases a claim taken ahead that will not be used in this invocation (its partition stopped
+   * before reaching it). Never throws: a failed release leaves the lease to expire.
+   *
+   * @internal
+   */
+  async abandon(step: ClaimStep): Promise<void> {
+    if (step.kind !== 'claimed') return;
+    try {
+      await this.store.release(step.claim);
+      this.metrics.addMetric(MetricName.RELEASED, 'Count', 1);
+    } catch (error) {
+      this.logger.warn('release of an unused claim failed; the lease will expire instead', {
+        ...step.log,
+        action: 'release-failed',
+        error: describe(error),
+      });
+    }
+  }
+
+  /**
+   * Second half of {@link run}: runs the handler under a claim. Resolves once the handler has
+   * finished; `settled` resolves when the outcome is durable. A two-phase completion is still in
+   * flight when this resolves (so the next record's handler need not wait for it); a transactional
+   * completion is always awaited first, since the next handler may read its effect.
+   *
+   * @internal
+   */
+  async execute<T>(
+    step: Exclude<ClaimStep, { kind: 'outcome' }>,
+    handler: EventHandler<T>,
+    options: RunOptions = {},
+  ): Promise<{ settled: Promise<Outcome<T>> }> {
+    const { decoded, key, log } = step;
+    if (step.kind === 'fail-open') {
+      return {
+        settled: Promise.resolve(
+          await this.runFailOpen(step.decoded, key, handler, step.error, log, options),
+        ),
+      };
+    }
+    const { claim } = step;
+    if (!decoded.ok) {
+      return { settled: Promise.resolve(await this.permanent(decoded, claim, decoded.error, log, options)) };
+    }
 
     const started = this.clock.now();
     let value: T | TransactionalResult<T>;
@@ -412,12 +496,25 @@ export class Idempotency {
       });
     } catch (error) {
       this.metrics.addMetric(MetricName.HANDLER_DURATION, 'Milliseconds', this.clock.now() - started);
-      if (this.isRetryable(error)) return this.retry(claim, error, log, true);
-      return this.permanent(decoded, claim, error, log, options);
+      const outcome: Outcome<T> = this.isRetryable(error)
+        ? await this.retry(claim, error, log, true)
+        : await this.permanent(decoded, claim, error, log, options);
+      return { settled: Promise.resolve(outcome) };
     }
     const handlerMs = this.clock.now() - started;
     this.metrics.addMetric(MetricName.HANDLER_DURATION, 'Milliseconds', handlerMs);
+    const settled = this.completeStep(step, value, handlerMs, options);
+    if (isTransactional(value)) await settled;
+    return { settled };
+  }
 
+  private async completeStep<T>(
+    step: Extract<ClaimStep, { kind: 'claimed' }>,
+    value: T | TransactionalResult<T>,
+    handlerMs: number,
+    options: RunOptions,
+  ): Promise<Outcome<T>> {
+    const { decoded, key, claim, log } = step;
     const writes = isTransactional(value) ? value.writes : undefined;
     const transactional = writes !== undefined;
     const result = isTransactional(value) ? value.result : value;
