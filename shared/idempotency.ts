@@ -472,18 +472,16 @@ export class Idempotency {
     step: Exclude<ClaimStep, { kind: 'outcome' }>,
     handler: EventHandler<T>,
     options: RunOptions = {},
-  ): Promise<{ settled: Promise<Outcome<T>> }> {
+  ): Promise<{ settled: Promise<Outcome<T>>; pending: boolean }> {
     const { decoded, key, log } = step;
     if (step.kind === 'fail-open') {
-      return {
-        settled: Promise.resolve(
-          await this.runFailOpen(step.decoded, key, handler, step.error, log, options),
-        ),
-      };
+      const outcome = await this.runFailOpen(step.decoded, key, handler, step.error, log, options);
+      return { settled: Promise.resolve(outcome), pending: false };
     }
     const { claim } = step;
     if (!decoded.ok) {
-      return { settled: Promise.resolve(await this.permanent(decoded, claim, decoded.error, log, options)) };
+      const outcome: Outcome<T> = await this.permanent(decoded, claim, decoded.error, log, options);
+      return { settled: Promise.resolve(outcome), pending: false };
     }
 
     const started = this.clock.now();
@@ -499,13 +497,16 @@ export class Idempotency {
       const outcome: Outcome<T> = this.isRetryable(error)
         ? await this.retry(claim, error, log, true)
         : await this.permanent(decoded, claim, error, log, options);
-      return { settled: Promise.resolve(outcome) };
+      return { settled: Promise.resolve(outcome), pending: false };
     }
     const handlerMs = this.clock.now() - started;
     this.metrics.addMetric(MetricName.HANDLER_DURATION, 'Milliseconds', handlerMs);
     const settled = this.completeStep(step, value, handlerMs, options);
-    if (isTransactional(value)) await settled;
-    return { settled };
+    if (isTransactional(value)) {
+      await settled;
+      return { settled, pending: false };
+    }
+    return { settled, pending: true };
   }
 
   private async completeStep<T>(

@@ -7,6 +7,17 @@
  * ```
  */
 export {
+  type BatchReport,
+  BatchRetryError,
+  createKafkaHandler,
+  type KafkaBatchResponse,
+  type KafkaHandler,
+  type KafkaHandlerOptions,
+  parseData,
+  type RecordReport,
+  type RecordStatusInBatch,
+} from './batch';
+export {
   CONSUMER_TABLE_SCHEMA,
   DEFAULT_KEY_PREFIX,
   ENV,
@@ -14,6 +25,14 @@ export {
   IDEMPOTENCY_TABLE_SCHEMA,
   RecordStatus,
 } from './constants';
+export {
+  type DeadLetterEntry,
+  type DeadLetterSink,
+  deadLetterSinkFor,
+  FileDeadLetterSink,
+  SqsDeadLetterSink,
+} from './dead-letter';
+export { envBoolean, envChoice, optionalEnv, requireEnv } from './env';
 export {
   type DecodedEvent,
   decodeEvent,
@@ -47,6 +66,7 @@ export {
   type TransactionalResult,
   withWrites,
 } from './idempotency';
+export { type BatchRecord, decodeMskEvent } from './kafka';
 export {
   type CustomKeyFunction,
   canonicalJson,
@@ -56,6 +76,10 @@ export {
   sha256Hex,
 } from './keys';
 export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
+export {
+  FencedDynamoDBPersistenceLayer,
+  type FencedDynamoDBPersistenceLayerOptions,
+} from './powertools-persistence';
 export {
   type Claim,
   type Clock,
