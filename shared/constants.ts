@@ -87,6 +87,10 @@ export const ENV = {
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   /** Override of the SQS endpoint (LocalStack). Unset in AWS. */
   SQS_ENDPOINT: 'SQS_ENDPOINT',
+  /** Optional: margin (ms) added to the Lambda's remaining time to form the processing lease. */
+  LEASE_MARGIN_MS: 'IDEMPOTENCY_LEASE_MARGIN_MS',
+  /** Optional: processing lease (ms) when there is no Lambda context. */
+  FALLBACK_LEASE_MS: 'IDEMPOTENCY_FALLBACK_LEASE_MS',
   /** The essay-lifecycle consumer's own table. */
   ESSAY_TABLE_NAME: 'ESSAY_TABLE_NAME',
   /** The spellchecker consumer's own table. */
