@@ -58,7 +58,14 @@ export function sha256Hex(input: string | Uint8Array): string {
  * ```
  */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  let text: string | undefined;
+  try {
+    text = canonicalize(value);
+  } catch (cause) {
+    // `canonicalize` throws a plain Error for NaN, Infinity and cycles; keep the documented contract.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new TypeError(`canonicalJson: the value has no JSON representation (${reason}).`, { cause });
+  }
   if (text === undefined)
     throw new TypeError('canonicalJson: the value has no JSON representation (undefined).');
   return text;
