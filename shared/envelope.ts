@@ -100,5 +100,13 @@ export function decodeEvent(raw: Uint8Array, coordinates?: RecordCoordinates): D
       .join('; ');
     return invalid(`Record value is not a valid event envelope (${issues})`, eventType, parsed.error);
   }
+  // The schema's record parsing drops a top-level `__proto__` key of `data`, so such a payload would
+  // share its content key with the same payload without it (a distinct event skipped as duplicate).
+  if (Object.hasOwn((json as { data: object }).data, '__proto__')) {
+    return invalid(
+      'Record value is not a valid event envelope (data: "__proto__" is not allowed as a key)',
+      eventType,
+    );
+  }
   return { ok: true, raw, envelope: parsed.data, coordinates };
 }
