@@ -1,0 +1,151 @@
+import { Annotations, type App, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { assertClusterArn } from './lib/kafka-arns';
+import { STACK_NAMES } from './stack-outputs';
+import { DemoKafkaStack } from './stacks/demo-kafka-stack';
+import { EffectivelyOnceStack } from './stacks/effectively-once-stack';
+
+/**
+ * ARN used when neither `clusterArn` nor `demo` is given, so that `cdk synth` works in CI. It
+ * names no real cluster: a deploy with it fails when CloudFormation creates the event source
+ * mappings, and synth warns about it.
+ */
+export const PLACEHOLDER_CLUSTER_ARN =
+  'arn:aws:kafka:us-east-1:000000000000:cluster/set-clusterArn-context/00000000-0000-0000-0000-000000000000-0';
+
+/** Id of the warning a synth without a cluster shows. */
+export const PLACEHOLDER_WARNING_ID = '@kafka-effectively-once/placeholder-cluster-arn';
+
+/**
+ * The app's configuration, parsed from CDK context by {@link parseAppConfig}.
+ */
+export interface AppConfig {
+  /** `aws` (the default) or `localstack` (same constructs, no Kafka trigger). */
+  readonly target: 'aws' | 'localstack';
+  /** Existing MSK cluster to consume from (`-c clusterArn=...`). */
+  readonly clusterArn?: string;
+  /** Create a demo VPC and MSK Serverless cluster (`-c demo=true`). */
+  readonly demo: boolean;
+  /** Removal policy of stateful resources (`-c removalPolicy=retain|destroy`). */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** Raw context values, as `app.node.tryGetContext` returns them (strings from `-c`, or JSON from cdk.json). */
+export interface RawAppContext {
+  readonly target?: unknown;
+  readonly clusterArn?: unknown;
+  readonly demo?: unknown;
+  readonly removalPolicy?: unknown;
+}
+
+/**
+ * Parses and checks the app's context. Throws a `TypeError` naming the context key, the value
+ * given and what is allowed.
+ *
+ * @example
+ * ```ts
+ * parseAppConfig({ target: app.node.tryGetContext('target'), clusterArn: app.node.tryGetContext('clusterArn') });
+ * ```
+ */
+export function parseAppConfig(raw: RawAppContext): AppConfig {
+  const target = raw.target ?? 'aws';
+  if (target !== 'aws' && target !== 'localstack') {
+    throw new TypeError(`Context "target" must be "aws" or "localstack", got ${JSON.stringify(target)}`);
+  }
+  const demo = parseBoolean('demo', raw.demo ?? false);
+  let clusterArn: string | undefined;
+  if (raw.clusterArn !== undefined && raw.clusterArn !== '') {
+    if (typeof raw.clusterArn !== 'string') {
+      throw new TypeError(`Context "clusterArn" must be a string, got ${JSON.stringify(raw.clusterArn)}`);
+    }
+    assertClusterArn(raw.clusterArn);
+    clusterArn = raw.clusterArn;
+  }
+  if (clusterArn && demo) {
+    throw new TypeError('Context "clusterArn" and "demo=true" are mutually exclusive: pick one cluster');
+  }
+  if (target === 'localstack' && (clusterArn || demo)) {
+    throw new TypeError('Context target=localstack has no Kafka trigger: drop "clusterArn" and "demo"');
+  }
+  const removal = raw.removalPolicy ?? (target === 'localstack' ? 'destroy' : 'retain');
+  if (removal !== 'retain' && removal !== 'destroy') {
+    throw new TypeError(
+      `Context "removalPolicy" must be "retain" or "destroy", got ${JSON.stringify(removal)}`,
+    );
+  }
+  return {
+    target,
+    demo,
+    removalPolicy: removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    ...(clusterArn ? { clusterArn } : {}),
+  };
+}
+
+function parseBoolean(key: string, value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new TypeError(`Context "${key}" must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * The stacks {@link addAppStacks} created.
+ */
+export interface AppStacks {
+  /** The consumers' stack (the LocalStack variant when `target` is `localstack`). */
+  readonly main: EffectivelyOnceStack;
+  /** The demo cluster's stack, with `demo`. */
+  readonly demo?: DemoKafkaStack;
+}
+
+/**
+ * Adds the stacks the configuration asks for to `app`:
+ * - `target=localstack`: one stack without Kafka trigger;
+ * - `clusterArn`: the main stack on that cluster;
+ * - `demo`: a demo cluster stack and the main stack on it;
+ * - none of them: the main stack on {@link PLACEHOLDER_CLUSTER_ARN}, with a warning.
+ *
+ * @example
+ * ```ts
+ * const app = new App();
+ * addAppStacks(app, parseAppConfig({ clusterArn: app.node.tryGetContext('clusterArn') }));
+ * ```
+ */
+export function addAppStacks(app: App, config: AppConfig): AppStacks {
+  Tags.of(app).add('project', 'kafka-lambda-effectively-once');
+  const removalPolicy = config.removalPolicy;
+
+  if (config.target === 'localstack') {
+    return {
+      main: new EffectivelyOnceStack(app, STACK_NAMES.localstack, {
+        description: 'Effectively-once Kafka consumers, LocalStack variant (no Kafka trigger)',
+        removalPolicy,
+      }),
+    };
+  }
+
+  if (config.demo) {
+    const demo = new DemoKafkaStack(app, STACK_NAMES.demoCluster, {
+      description: 'Demo VPC and MSK Serverless cluster (IAM auth) for the effectively-once consumers',
+    });
+    const main = new EffectivelyOnceStack(app, STACK_NAMES.main, {
+      description: 'Effectively-once Kafka consumers on AWS Lambda (demo cluster)',
+      clusterArn: demo.clusterArn,
+      removalPolicy,
+    });
+    main.addDependency(demo);
+    return { main, demo };
+  }
+
+  const main = new EffectivelyOnceStack(app, STACK_NAMES.main, {
+    description: 'Effectively-once Kafka consumers on AWS Lambda',
+    clusterArn: config.clusterArn ?? PLACEHOLDER_CLUSTER_ARN,
+    removalPolicy,
+  });
+  if (!config.clusterArn) {
+    Annotations.of(main).addWarningV2(
+      PLACEHOLDER_WARNING_ID,
+      'No MSK cluster given: synthesized with a placeholder cluster ARN that cannot deploy. ' +
+        'Pass -c clusterArn=arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>, or -c demo=true.',
+    );
+  }
+  return { main };
+}

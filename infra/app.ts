@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The CDK app, and the only place that reads CDK context:
+ *
+ * - `-c clusterArn=arn:aws:kafka:...`: consume from an existing MSK cluster (IAM auth);
+ * - `-c demo=true`: create a demo VPC and MSK Serverless cluster, and consume from it;
+ * - `-c target=localstack`: the LocalStack variant (same constructs, no Kafka trigger);
+ * - `-c removalPolicy=destroy`: let `cdk destroy` delete tables, queue and logs (dev stacks).
+ *
+ * With none of them, `cdk synth` works on a placeholder cluster ARN and warns.
+ * The cdk-nag AwsSolutions pack checks every synth; findings fail it unless acknowledged.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { addAppStacks, parseAppConfig } from './app-stacks';
+
+const app = new App();
+const config = parseAppConfig({
+  target: app.node.tryGetContext('target'),
+  clusterArn: app.node.tryGetContext('clusterArn'),
+  demo: app.node.tryGetContext('demo'),
+  removalPolicy: app.node.tryGetContext('removalPolicy'),
+});
+addAppStacks(app, config);
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();
