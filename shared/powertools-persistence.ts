@@ -115,6 +115,14 @@ interface StoredItem {
  * Owner tokens are held per idempotency key in the instance, so one instance can serve concurrent
  * invocations on different keys.
  *
+ * Limits: within one instance the latest claim of a key wins its token, so if an invocation outlives
+ * its lease and a second invocation *in the same process* takes the key over, the first one's
+ * completion is not told apart from the second's (across processes and Lambda environments the
+ * fencing holds). When a release is refused, Powertools reports the `LeaseLostError` instead of the
+ * function's own error. A store outage fails closed (Powertools has no fail-open). Records written
+ * by Powertools' own `DynamoDBPersistenceLayer` (statuses `INPROGRESS`/`COMPLETED`, attribute
+ * `data`) are not read: give this layer its own table or a new `keyPrefix`.
+ *
  * @example
  * ```ts
  * import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
