@@ -201,3 +201,24 @@ export function runMain(main: () => Promise<number>, helpCommand: string): void 
     },
   );
 }
+
+/**
+ * Reserves stdout for this script's own output: from now on anything else that writes to
+ * `process.stdout` (Powertools' JSON logs and EMF metrics, stray `console.log`) goes to stderr, and
+ * the function returned is the only way left to write to stdout. That keeps a report's last line
+ * machine-readable however chatty the code under test is.
+ *
+ * @example
+ * ```ts
+ * const print = reserveStdout();
+ * console.log('this goes to stderr');
+ * print('{"ok":true}\n');
+ * ```
+ */
+export function reserveStdout(): (text: string) => void {
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr);
+  return (text) => {
+    write(text);
+  };
+}

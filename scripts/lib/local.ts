@@ -3,12 +3,12 @@
  * event types, the environment a function is run with, and how DynamoDB is reached (an endpoint
  * given, or an embedded DynamoDB Local started for the occasion).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV } from '../../shared';
+import { ENV, type KafkaHandler } from '../../shared';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from './tables';
 
@@ -219,6 +219,8 @@ export interface OpenDynamoOptions {
  * ```
  */
 export async function openDynamo(options: OpenDynamoOptions = {}): Promise<LocalDynamo> {
+  // The SDK warns once per process that it will need Node 22 from 2027; noise for a local tool.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const engine = options.endpoint
     ? undefined
     : await startDynamoDbLocal({
@@ -261,4 +263,64 @@ export async function ensureLocalTables(
   await ensureIdempotencyTable(client, names.idempotency);
   await ensureConsumerTable(client, names.essays);
   await ensureConsumerTable(client, names.spellchecks);
+}
+
+/**
+ * Whether a value is a Lambda handler built by `createKafkaHandler` (callable, with `.process`).
+ *
+ * @example
+ * ```ts
+ * if (!isKafkaHandler(module.handler)) throw new Error('not wired yet');
+ * ```
+ */
+export function isKafkaHandler(value: unknown): value is KafkaHandler {
+  return typeof value === 'function' && typeof (value as { process?: unknown }).process === 'function';
+}
+
+/**
+ * Imports a function's real handler module (`functions/<name>/handler.ts`) and returns its
+ * `handler`. The module builds its handler at import time from the environment (`loadConfig()`),
+ * so set the environment first ({@link functionEnv}). Throws when the function does not exist or
+ * does not export a `KafkaHandler`.
+ *
+ * @example
+ * ```ts
+ * Object.assign(process.env, functionEnv({ functionName: 'spellchecker', endpoint }));
+ * const handler = await importHandler('spellchecker');
+ * const report = await handler.process(event);
+ * ```
+ */
+export async function importHandler(functionName: string): Promise<KafkaHandler> {
+  const path = handlerPath(functionName);
+  if (path === undefined) {
+    throw new Error(
+      `No function ${JSON.stringify(functionName)}: expected functions/${functionName}/handler.ts. Functions here: ${listFunctions().join(', ') || '(none)'}.`,
+    );
+  }
+  const loaded: unknown = await import(path);
+  const handler =
+    typeof loaded === 'object' && loaded !== null ? (loaded as { handler?: unknown }).handler : undefined;
+  if (!isKafkaHandler(handler)) {
+    throw new Error(
+      `functions/${functionName}/handler.ts does not export a KafkaHandler (export const handler = createKafkaHandler({...})); is the consumer wired yet?`,
+    );
+  }
+  return handler;
+}
+
+/**
+ * Names of the functions under `functions/` that have a `handler.ts`.
+ *
+ * @example
+ * ```ts
+ * listFunctions(); // ['essay-lifecycle', 'spellchecker']
+ * ```
+ */
+export function listFunctions(): string[] {
+  const dir = join(REPO_ROOT, 'functions');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'handler.ts')))
+    .map((entry) => entry.name)
+    .sort();
 }
