@@ -1,0 +1,250 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, MSKEvent } from 'aws-lambda';
+import {
+  CONSUMER_TABLE_SCHEMA,
+  createKafkaHandler,
+  type DeadLetterEntry,
+  type DeadLetterSink,
+  Idempotency,
+  type LayerLogger,
+  type LayerMetrics,
+  RetryableError,
+  withWrites,
+} from '../../shared';
+import { LOCAL_AWS } from '../lib/dynamodb-local';
+import { countRequests, injectFaults, type RequestCounter } from '../lib/sdk-middleware';
+import { type CapacityTracker, trackCapacity } from './capacity';
+import { BENCH_EVENT_TYPE } from './workload';
+
+/**
+ * The three things compared:
+ * - `baseline`: Powertools `makeIdempotent` with its `DynamoDBPersistenceLayer`, per record, in order;
+ * - `two-phase`: this project's `createKafkaHandler`, trivial handler (claim, then completion);
+ * - `transactional`: the same, the handler returning one `Put` committed with the completion.
+ */
+export type SideName = 'baseline' | 'two-phase' | 'transactional';
+
+/** Every side, in report order. */
+export const SIDES: readonly SideName[] = ['baseline', 'two-phase', 'transactional'];
+
+/** Human label of each side, for tables. */
+export const SIDE_LABELS: Readonly<Record<SideName, string>> = {
+  baseline: 'Powertools makeIdempotent (per record)',
+  'two-phase': 'ours: createKafkaHandler, two-phase',
+  transactional: 'ours: createKafkaHandler, transactional',
+};
+
+/**
+ * The key the baseline hashes: `data` and `event_type` of the envelope, matching our `content`
+ * strategy. A valid JMESPath multiselect hash (the Powertools Kafka docs snippet's path does not
+ * parse).
+ */
+export const POWERTOOLS_KEY_JMESPATH = '{data: data, event_type: event_type}';
+
+/** What one delivery of a batch did. */
+export interface DeliveryOutcome {
+  /** Handler invocations (the effect ran this many times). */
+  readonly handlerCalls: number;
+  /** Records answered from the idempotency store (already done, or repeated in the batch). */
+  readonly duplicates: number;
+  /** `true` when the delivery failed and the batch must come again. */
+  readonly failed: boolean;
+}
+
+/** One side of the comparison, bound to its own client, counters and table(s). */
+export interface Side {
+  readonly name: SideName;
+  /** Requests by operation, counted per HTTP attempt. */
+  readonly requests: RequestCounter;
+  /** Reported capacity and failed conditional writes. */
+  readonly capacity: CapacityTracker;
+  /**
+   * Delivers a batch as the Lambda event source would. With `failOn`, the handler of the record
+   * whose `data.id` matches throws (a retryable error), as a dependency outage would.
+   */
+  deliver(event: MSKEvent, options?: { readonly failOn?: string | undefined }): Promise<DeliveryOutcome>;
+  /** Releases the client. */
+  close(): void;
+}
+
+/** Options of {@link createSide}. */
+export interface SideOptions {
+  readonly endpoint: string;
+  /** Idempotency table of this side (the baseline's has its own: key `id`, TTL `expiration`). */
+  readonly tableName: string;
+  /** Consumer table for the transactional side's business write. */
+  readonly consumerTableName: string;
+  /** Simulated network delay per DynamoDB request attempt (ms); 0 for none. */
+  readonly delayMs: number;
+}
+
+/** A Lambda context whose remaining time is always 60 s (the leases' base). */
+export function benchContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
+    memoryLimitInMB: '512',
+    awsRequestId: '00000000-0000-0000-0000-000000000000',
+    logGroupName: '/aws/lambda/bench',
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Shape of a benchmark record's value as the handlers read it. */
+interface BenchValue {
+  readonly event_type: string;
+  readonly data: { readonly id: string };
+}
+
+/**
+ * Creates one side with its own DynamoDB client: request counter, capacity tracker and, with
+ * `delayMs > 0`, a fixed simulated delay per request attempt.
+ *
+ * @example
+ * ```ts
+ * const side = createSide('two-phase', { endpoint, tableName: 'ours', consumerTableName: 'effects', delayMs: 0 });
+ * const outcome = await side.deliver(event);
+ * console.log(Object.fromEntries(side.requests.byOperation));
+ * side.close();
+ * ```
+ */
+export function createSide(name: SideName, options: SideOptions): Side {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.endpoint, maxAttempts: 4 });
+  const capacity = trackCapacity(client);
+  const requests = countRequests(client);
+  if (options.delayMs > 0) injectFaults(client, () => `delay:${options.delayMs}`);
+  const deliver =
+    name === 'baseline' ? baselineDelivery(client, options) : ourDelivery(name, client, options);
+  return { name, requests, capacity, deliver, close: () => client.destroy() };
+}
+
+function baselineDelivery(client: DynamoDBClient, options: SideOptions): Side['deliver'] {
+  let failOn: string | undefined;
+  let calls = 0;
+  let reached = 0;
+  // As a user writes it today: one persistence layer and one config at module scope, the record
+  // handler wrapped once, the Lambda context registered on each invocation.
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: options.tableName,
+    awsSdkV3Client: client,
+  });
+  const config = new IdempotencyConfig({ eventKeyJmesPath: POWERTOOLS_KEY_JMESPATH });
+  const processRecord = makeIdempotent(
+    async (value: BenchValue) => {
+      calls += 1;
+      if (value.data.id === failOn) throw new Error(`simulated dependency failure at ${value.data.id}`);
+      return { ok: true };
+    },
+    { persistenceStore, config },
+  );
+  const lambdaHandler = async (event: MSKEvent, context: Context): Promise<void> => {
+    config.registerLambdaContext(context);
+    for (const records of Object.values(event.records)) {
+      for (const record of records) {
+        reached += 1;
+        const value = JSON.parse(Buffer.from(record.value, 'base64').toString('utf8')) as BenchValue;
+        await processRecord(value);
+      }
+    }
+  };
+  return async (event, deliveryOptions = {}) => {
+    failOn = deliveryOptions.failOn;
+    calls = 0;
+    reached = 0;
+    let failed = false;
+    try {
+      await lambdaHandler(event, benchContext());
+    } catch (error) {
+      // The Lambda throws and the event source delivers the whole batch again.
+      if (failOn === undefined) throw error;
+      failed = true;
+    }
+    return { handlerCalls: calls, duplicates: reached - calls, failed };
+  };
+}
+
+class MemoryDeadLetters implements DeadLetterSink {
+  readonly entries: DeadLetterEntry[] = [];
+  async send(entry: DeadLetterEntry): Promise<void> {
+    this.entries.push(entry);
+  }
+}
+
+/** Logs nothing: the baseline logs nothing either, and the bench measures the store's round trips. */
+const silentLogger: LayerLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+const noMetrics: LayerMetrics = {
+  addMetric: () => undefined,
+  publishStoredMetrics: () => undefined,
+};
+
+function ourDelivery(
+  name: Exclude<SideName, 'baseline'>,
+  client: DynamoDBClient,
+  options: SideOptions,
+): Side['deliver'] {
+  let failOn: string | undefined;
+  let calls = 0;
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const idempotency = new Idempotency({
+    service: 'bench',
+    tableName: options.tableName,
+    client: doc,
+    logger: silentLogger,
+    metrics: noMetrics,
+  });
+  const deadLetters = new MemoryDeadLetters();
+  const handler = createKafkaHandler({
+    idempotency,
+    deadLetter: deadLetters,
+    partialBatchResponse: false,
+    routes: {
+      [BENCH_EVENT_TYPE]: async (envelope) => {
+        calls += 1;
+        const id = String(envelope.data.id);
+        if (id === failOn) throw new RetryableError(`simulated dependency failure at ${id}`);
+        if (name === 'two-phase') return { ok: true };
+        return withWrites({ ok: true }, [
+          {
+            Put: {
+              TableName: options.consumerTableName,
+              Item: {
+                [CONSUMER_TABLE_SCHEMA.partitionKey]: `THING#${id}`,
+                [CONSUMER_TABLE_SCHEMA.sortKey]: 'EFFECT',
+                event_id: envelope.event_id,
+              },
+            },
+          },
+        ]);
+      },
+    },
+  });
+  return async (event, deliveryOptions = {}) => {
+    failOn = deliveryOptions.failOn;
+    calls = 0;
+    const report = await handler.process(event, benchContext());
+    if (report.counts.failed > 0 || deadLetters.entries.length > 0) {
+      throw new Error(`bench: ${report.counts.failed} records failed permanently; the workload is broken.`);
+    }
+    const failed = report.batchItemFailures.length > 0;
+    if (failed && failOn === undefined) {
+      const first = report.records.find((r) => r.error !== undefined);
+      throw new Error(`bench: unexpected retryable failure (${first?.error ?? 'unknown'}).`);
+    }
+    return { handlerCalls: calls, duplicates: report.counts.duplicate, failed };
+  };
+}
