@@ -1,0 +1,102 @@
+import { ENV, envBoolean, envChoice, type FailureMode, optionalEnv, requireEnv } from '../../shared';
+
+/**
+ * Configuration every Kafka consumer of this repository reads at cold start. A consumer's own
+ * `loadConfig()` adds its tables to it.
+ */
+export interface ConsumerConfig {
+  /** Name of the idempotency table (`IDEMPOTENCY_TABLE_NAME`). */
+  readonly idempotencyTableName: string;
+  /**
+   * Where poison records go (`DEAD_LETTER_QUEUE_URL`): an SQS queue URL, or `file:///path` for a
+   * local JSON Lines file.
+   */
+  readonly deadLetterQueueUrl: string;
+  /**
+   * `true` when the event source mapping has `ReportBatchItemFailures` (`KAFKA_PARTIAL_BATCH_RESPONSE`).
+   * @default false
+   */
+  readonly partialBatchResponse: boolean;
+  /**
+   * What a store outage does (`IDEMPOTENCY_FAILURE_MODE`).
+   * @default 'fail-closed'
+   */
+  readonly failureMode: FailureMode;
+  /** DynamoDB endpoint override for DynamoDB Local or LocalStack (`DYNAMODB_ENDPOINT`); unset in AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** SQS endpoint override for LocalStack (`SQS_ENDPOINT`); unset in AWS. */
+  readonly sqsEndpoint: string | undefined;
+  /**
+   * Margin (ms) added to the Lambda's remaining time to form the processing lease
+   * (`IDEMPOTENCY_LEASE_MARGIN_MS`).
+   * @default the layer's default (10000)
+   */
+  readonly leaseMarginMs: number | undefined;
+  /**
+   * Processing lease (ms) when there is no Lambda context (`IDEMPOTENCY_FALLBACK_LEASE_MS`).
+   * @default the layer's default (60000)
+   */
+  readonly fallbackLeaseMs: number | undefined;
+}
+
+/** Bounds of {@link envInteger}. */
+export interface IntegerBounds {
+  /** Smallest value accepted. */
+  readonly min: number;
+  /** Largest value accepted. */
+  readonly max: number;
+}
+
+/**
+ * Parses an optional integer environment variable: `undefined` when unset or empty, else a base-10
+ * integer within `bounds`. Anything else (`1e3`, `10ms`, `-1`, `1.5`) throws naming the variable,
+ * the value and the range, so a typo fails the cold start instead of silently using a default.
+ *
+ * @example
+ * ```ts
+ * const margin = envInteger(ENV.LEASE_MARGIN_MS, { min: 0, max: 900_000 }); // undefined or a number
+ * ```
+ */
+export function envInteger(
+  name: string,
+  bounds: IntegerBounds,
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  const value = optionalEnv(name, env);
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const parsed = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < bounds.min || parsed > bounds.max) {
+    throw new Error(
+      `Environment variable ${name} must be an integer from ${bounds.min} to ${bounds.max}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return parsed;
+}
+
+/** Longest lease that makes sense: a Kafka-triggered Lambda runs at most 14 minutes. */
+const MAX_LEASE_MS = 15 * 60 * 1000;
+
+/**
+ * Reads the configuration shared by every consumer. Required variables throw
+ * `Environment variable X is required`; malformed booleans, choices and integers throw naming the
+ * variable and the value.
+ *
+ * @example
+ * ```ts
+ * const common = loadConsumerConfig(process.env);
+ * console.log(common.idempotencyTableName, common.partialBatchResponse);
+ * ```
+ */
+export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): ConsumerConfig {
+  return {
+    idempotencyTableName: requireEnv(ENV.IDEMPOTENCY_TABLE_NAME, env),
+    deadLetterQueueUrl: requireEnv(ENV.DEAD_LETTER_QUEUE_URL, env),
+    partialBatchResponse: envBoolean(ENV.PARTIAL_BATCH_RESPONSE, false, env),
+    failureMode: envChoice(ENV.FAILURE_MODE, ['fail-closed', 'fail-open'] as const, 'fail-closed', env),
+    dynamodbEndpoint: optionalEnv(ENV.DYNAMODB_ENDPOINT, env),
+    sqsEndpoint: optionalEnv(ENV.SQS_ENDPOINT, env),
+    leaseMarginMs: envInteger(ENV.LEASE_MARGIN_MS, { min: 0, max: MAX_LEASE_MS }, env),
+    fallbackLeaseMs: envInteger(ENV.FALLBACK_LEASE_MS, { min: 1, max: MAX_LEASE_MS }, env),
+  };
+}

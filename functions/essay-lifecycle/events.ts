@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The event types the essay-lifecycle consumer handles.
+ *
+ * @example
+ * ```ts
+ * envelope({ event_type: EssayEventType.BATCH_REGISTERED, data: { batch_id: 'b1', essay_ids: ['e1'] } });
+ * ```
+ */
+export const EssayEventType = {
+  BATCH_REGISTERED: 'huleedu.essay.batch.registered.v1',
+  CONTENT_PROVISIONED: 'huleedu.essay.content.provisioned.v1',
+} as const;
+
+/** Most essays one batch may register (the producer's contract). */
+export const MAX_ESSAYS_PER_BATCH = 500;
+
+/**
+ * Longest batch or essay id accepted. It bounds the batch item, which holds every essay id of the
+ * batch: 500 ids of 128 characters stay far below DynamoDB's 400 KB item limit.
+ */
+export const MAX_ID_LENGTH = 128;
+
+const Id = z.string().min(1).max(MAX_ID_LENGTH);
+
+/**
+ * `data` of `huleedu.essay.batch.registered.v1`: a batch and the essays it expects.
+ *
+ * @example
+ * ```ts
+ * const data = parseData(BatchRegisteredData, envelope); // { batch_id, essay_ids, course_code? }
+ * ```
+ */
+export const BatchRegisteredData = z.object({
+  batch_id: Id,
+  essay_ids: z
+    .array(Id)
+    .min(1)
+    .max(MAX_ESSAYS_PER_BATCH)
+    .superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      ids.forEach((id, index) => {
+        if (seen.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `duplicate essay id ${JSON.stringify(id)}`,
+          });
+        }
+        seen.add(id);
+      });
+    }),
+  course_code: z.string().min(1).max(64).optional(),
+});
+
+/** A validated `huleedu.essay.batch.registered.v1` payload. */
+export type BatchRegisteredData = z.infer<typeof BatchRegisteredData>;
+
+/**
+ * `data` of `huleedu.essay.content.provisioned.v1`: an essay's text is stored and ready.
+ *
+ * @example
+ * ```ts
+ * const data = parseData(ContentProvisionedData, envelope); // { batch_id, essay_id, text_storage_id }
+ * ```
+ */
+export const ContentProvisionedData = z.object({
+  batch_id: Id,
+  essay_id: Id,
+  text_storage_id: z.string().min(1).max(1024),
+});
+
+/** A validated `huleedu.essay.content.provisioned.v1` payload. */
+export type ContentProvisionedData = z.infer<typeof ContentProvisionedData>;

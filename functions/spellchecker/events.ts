@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * The event types the spellchecker consumer handles.
+ *
+ * @example
+ * ```ts
+ * envelope({ event_type: SpellcheckEventType.REQUESTED, data: { essay_id: 'e1', text: 'Teh cat.' } });
+ * ```
+ */
+export const SpellcheckEventType = {
+  REQUESTED: 'huleedu.essay.spellcheck.requested.v1',
+} as const;
+
+/** Longest text accepted (characters, as JavaScript counts them). */
+export const MAX_TEXT_LENGTH = 100_000;
+
+/**
+ * `data` of `huleedu.essay.spellcheck.requested.v1`: the text of an essay to check.
+ *
+ * @example
+ * ```ts
+ * const data = parseData(SpellcheckRequestedData, envelope); // { essay_id, text, language?, batch_id? }
+ * ```
+ */
+export const SpellcheckRequestedData = z.object({
+  essay_id: z.string().min(1).max(128),
+  text: z.string().min(1).max(MAX_TEXT_LENGTH),
+  language: z.literal('en').optional(),
+  batch_id: z.string().min(1).max(128).optional(),
+});
+
+/** A validated `huleedu.essay.spellcheck.requested.v1` payload. */
+export type SpellcheckRequestedData = z.infer<typeof SpellcheckRequestedData>;
