@@ -131,7 +131,7 @@ export function addAppStacks(app: App, config: AppConfig): AppStacks {
       clusterArn: demo.clusterArn,
       removalPolicy,
     });
-    main.addDependency(demo);
+    // The cross-stack reference to the cluster ARN orders the deployment: demo first.
     return { main, demo };
   }
 

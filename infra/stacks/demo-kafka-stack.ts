@@ -76,6 +76,8 @@ export class DemoKafkaStack extends Stack {
         service,
         subnets,
         securityGroups: [this.securityGroup],
+        // Reachable from members of the group only (allowInternally above), not from the whole VPC CIDR.
+        open: false,
         privateDnsEnabled: true,
       });
     }

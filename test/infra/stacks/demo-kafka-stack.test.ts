@@ -1,0 +1,65 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { type AppStacks, addAppStacks, parseAppConfig } from '../../../infra/app-stacks';
+import { STACK_NAMES } from '../../../infra/stack-outputs';
+import { MSK_IAM_PORT } from '../../../infra/stacks/demo-kafka-stack';
+import { appWithoutBundling, nagErrors, resourcesFor, roleStatements } from '../support';
+
+describe('DemoKafkaStack (-c demo=true)', () => {
+  let stacks: AppStacks;
+  let demo: Template;
+  let main: Template;
+  beforeAll(() => {
+    // GIVEN an app asked for the demo cluster
+    const app = appWithoutBundling();
+    // WHEN
+    stacks = addAppStacks(app, parseAppConfig({ demo: 'true' }));
+    if (!stacks.demo) throw new Error('expected a demo stack');
+    demo = Template.fromStack(stacks.demo);
+    main = Template.fromStack(stacks.main);
+  });
+
+  test('creates an MSK Serverless cluster with IAM access control only', () => {
+    expect(stacks.demo?.stackName).toBe(STACK_NAMES.demoCluster);
+    demo.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+      VpcConfigs: [{ SubnetIds: [Match.anyValue(), Match.anyValue()], SecurityGroups: [Match.anyValue()] }],
+    });
+  });
+
+  test('has no NAT gateway: the pollers reach Lambda and STS through interface endpoints', () => {
+    expect(demo.findResources('AWS::EC2::NatGateway')).toEqual({});
+    const services = Object.values(demo.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => {
+      expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+      return JSON.stringify(endpoint.Properties.ServiceName).match(/\.(\w+)"\]\]\}$/)?.[1];
+    });
+    expect(services.sort()).toEqual(['lambda', 'sts']);
+  });
+
+  test('lets members of the cluster security group reach the IAM listener, and nothing from outside', () => {
+    demo.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: MSK_IAM_PORT,
+      ToPort: MSK_IAM_PORT,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterSecurityGroup'), 'GroupId'] },
+    });
+    const ingress = Object.values(demo.findResources('AWS::EC2::SecurityGroupIngress'));
+    for (const rule of ingress) expect(rule.Properties.CidrIp).toBeUndefined();
+  });
+
+  test('the main stack consumes from the demo cluster through a cross-stack reference', () => {
+    main.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`^${STACK_NAMES.demoCluster}:`) },
+    });
+    const statements = roleStatements(main, 'SpellcheckerRole');
+    const [topicArn] = resourcesFor(statements, 'kafka-cluster:ReadData');
+    expect(JSON.stringify(topicArn)).toMatch(
+      /"Fn::Split":\[":cluster\/",\{"Fn::ImportValue":.*\]\}.*":topic\/".*\/huleedu\.essay\.spellcheck\.requested\.v1"/,
+    );
+    expect(stacks.main.dependencies).toContain(stacks.demo);
+  });
+
+  test('neither stack has unacknowledged cdk-nag errors', () => {
+    expect(nagErrors(stacks.main)).toEqual([]);
+    if (stacks.demo) expect(nagErrors(stacks.demo)).toEqual([]);
+  });
+});

@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { addAppStacks, PLACEHOLDER_CLUSTER_ARN, parseAppConfig } from '../../../infra/app-stacks';
+import { SAMPLE_CONSUMERS } from '../../../infra/sample-consumers';
+import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../../infra/stack-outputs';
+import type { EffectivelyOnceStack } from '../../../infra/stacks/effectively-once-stack';
+import { CONSUMER_TABLE_SCHEMA, ENV, MetricName } from '../../../shared';
+import { nagErrors, projectApp, resourcesFor, roleStatements } from '../support';
+
+/** The dashboard body with its Fn::Join flattened (tokens rendered as JSON). */
+function dashboardBody(template: Template): string {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const parts = (dashboard?.Properties.DashboardBody['Fn::Join'][1] ?? []) as unknown[];
+  return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
+}
+
+describe('EffectivelyOnceStack (the app with no context)', () => {
+  let stack: EffectivelyOnceStack;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN the project's cdk.json feature flags, and real esbuild bundling
+    const app = projectApp();
+    // WHEN the app is built without any context
+    stack = addAppStacks(app, parseAppConfig({})).main;
+    template = Template.fromStack(stack);
+  });
+
+  test('is named as the scripts and the README expect', () => {
+    expect(stack.stackName).toBe(STACK_NAMES.main);
+  });
+
+  test('synthesizes on a placeholder cluster and warns that it cannot deploy', () => {
+    Annotations.fromStack(stack).hasWarning(
+      `/${STACK_NAMES.main}`,
+      Match.stringLikeRegexp('placeholder cluster ARN'),
+    );
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: PLACEHOLDER_CLUSTER_ARN,
+    });
+  });
+
+  test.each(
+    SAMPLE_CONSUMERS.map((c) => [c.name, c] as const),
+  )('%s reads each of its topics', (_, consumer) => {
+    for (const topic of consumer.topics) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        Topics: [topic],
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `${consumer.name}.${topic}` },
+        FunctionName: { Ref: Match.stringLikeRegexp(`^${consumer.id}Function`) },
+      });
+    }
+  });
+
+  test.each(
+    SAMPLE_CONSUMERS.map((c) => [c.name, c] as const),
+  )('%s has its own pk/sk table, named in its environment, with data access only', (_, consumer) => {
+    const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) =>
+      id.startsWith(`${consumer.id}Table`),
+    );
+    expect(tableId).toBeDefined();
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: CONSUMER_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: CONSUMER_TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [consumer.tableEnvironmentVariable]: { Ref: tableId },
+          [ENV.SERVICE_NAME]: consumer.name,
+        }),
+      },
+    });
+    const statements = roleStatements(template, `${consumer.id}Role`);
+    const arn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    expect(resourcesFor(statements, 'dynamodb:PutItem')).toContainEqual(arn);
+    expect(resourcesFor(statements, 'dynamodb:ConditionCheckItem')).toContainEqual(arn);
+    for (const s of statements) expect(s.actions).not.toContain('dynamodb:*');
+  });
+
+  test('the essay-lifecycle consumer cannot touch the spellchecker table', () => {
+    const spellTable = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) =>
+      id.startsWith('SpellcheckerTable'),
+    );
+    const statements = roleStatements(template, 'EssayLifecycleRole');
+    expect(statements.flatMap((s) => s.resources)).not.toContainEqual({ 'Fn::GetAtt': [spellTable, 'Arn'] });
+  });
+
+  test('the dashboard shows the layer counters per consumer, table throttles and the DLQ depth', () => {
+    const body = dashboardBody(template);
+    for (const consumer of SAMPLE_CONSUMERS) {
+      for (const metric of [
+        MetricName.PROCESSED,
+        MetricName.DUPLICATE,
+        MetricName.FAILED,
+        MetricName.RELEASED,
+        MetricName.TAKEOVER,
+      ]) {
+        expect(body).toContain(`["KafkaIdempotency","${metric}","service","${consumer.name}"`);
+      }
+    }
+    expect(body).toMatch(/"AWS\/DynamoDB","ReadThrottleEvents","TableName","\{"Ref":"IdempotencyTable/);
+    expect(body).toMatch(/"AWS\/DynamoDB","WriteThrottleEvents","TableName","\{"Ref":"SpellcheckerTable/);
+    expect(body).toMatch(/"AWS\/SQS","ApproximateNumberOfMessagesVisible"/);
+    expect(body).toMatch(/"AWS\/Lambda","OffsetLag","FunctionName","\{"Ref":"EssayLifecycleFunction/);
+  });
+
+  test('outputs what the LocalStack scripts read', () => {
+    const outputs = template.findOutputs('*');
+    for (const key of [
+      STACK_OUTPUTS.idempotencyTableName,
+      STACK_OUTPUTS.deadLetterQueueUrl,
+      ...SAMPLE_CONSUMERS.map((c) => functionNameOutputKey(c.name)),
+    ]) {
+      expect(Object.keys(outputs)).toContain(key);
+    }
+  });
+
+  test('bundles each handler with esbuild: minified, with a linked source map', () => {
+    const assembly = stack.node.root as unknown as { synth(): { directory: string } };
+    const outdir = assembly.synth().directory;
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBeGreaterThan(0);
+    for (const fn of Object.values(functions)) {
+      const key = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const dir = path.join(outdir, `asset.${key}`);
+      expect(readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
+      const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+      expect(code.split('\n').length).toBeLessThan(20);
+    }
+  });
+
+  test('has no unacknowledged cdk-nag errors', () => {
+    expect(nagErrors(stack)).toEqual([]);
+  });
+});
