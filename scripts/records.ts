@@ -154,7 +154,7 @@ export async function runRecords(argv: readonly string[]): Promise<number> {
         const reason =
           match.kind === 'none'
             ? `No record matches ${JSON.stringify(options.release)} in ${table} at ${where}.`
-            : `${JSON.stringify(options.release)} matches ${match.ids.length} records; give more of the key:\n  ${match.ids.join('\n  ')}`;
+            : `${JSON.stringify(options.release)} matches ${match.ids.length} records; give more of the key:\n  ${match.ids.slice(0, 10).join('\n  ')}${match.ids.length > 10 ? `\n  … and ${match.ids.length - 10} more` : ''}`;
         print(
           options.json
             ? `${JSON.stringify({ released: false, key: options.release, reason })}\n`
