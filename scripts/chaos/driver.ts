@@ -1,0 +1,455 @@
+/**
+ * The chaos driver: starts a file-backed DynamoDB Local, produces the topics, plays each topic's
+ * event source mapping over a pool of worker processes running the real handlers, plans each
+ * delivery's faults from the seed, stops and restarts the engine mid-run, then drains, audits and
+ * judges.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../lib/dynamodb-local';
+import { mskEvent, type RecordSpec } from '../lib/msk-events';
+import { ensureConsumerTable, ensureIdempotencyTable } from '../lib/tables';
+import { auditConsumer, type ConsumerTally, emptyTally, readDeadLetters, readTables } from './audit';
+import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
+import { type DeliveryPlan, EventSourceMapping } from './esm';
+import type { ChaosConsumerName, ChaosOptions } from './options';
+import { WorkerPool } from './pool';
+import {
+  type DeliveryStats,
+  type FaultPlan,
+  type Job,
+  type JobRecord,
+  KILL_POINTS,
+  type KillPoint,
+  type StormPlan,
+} from './protocol';
+import { Random } from './random';
+import {
+  type ChaosFigures,
+  type ChaosReport,
+  type ConsumerFigures,
+  percentile,
+  verdict,
+  type WindowCause,
+} from './report';
+import type { WorkerSettings } from './worker';
+import { buildWorkload, type TopicLog } from './workload';
+
+/** How long the driver waits past a deadline before it kills a worker that did not kill itself. */
+const HARD_KILL_AFTER_MS = 3000;
+/** How long past its deadline a worker runs before killing itself (Lambda's timeout). */
+const TIMEOUT_GRACE_MS = 100;
+/** A run that commits nothing for this long is aborted. */
+const STALL_LIMIT_MS = 240_000;
+
+const STORM_TARGETS: readonly StormPlan['target'][] = ['claim', 'complete', 'effect', 'precheck'];
+
+interface ConsumerState {
+  readonly name: ChaosConsumerName;
+  readonly tally: ConsumerTally;
+  /** Kill points in the order they are owed; the head moves to the back once it fired. */
+  readonly killQueue: KillPoint[];
+  readonly stormQueue: StormPlan['target'][];
+}
+
+interface TopicState {
+  readonly log: TopicLog;
+  readonly esm: EventSourceMapping;
+  readonly consumer: ConsumerState;
+}
+
+/**
+ * Runs a chaos run end to end and returns its report (the caller prints it and sets the exit code).
+ *
+ * @example
+ * ```ts
+ * const report = await runChaos(parseChaosArgs(process.argv.slice(2)), console.log);
+ * ```
+ */
+export async function runChaos(options: ChaosOptions, log: (line: string) => void): Promise<ChaosReport> {
+  const started = Date.now();
+  const runId = `${options.seed}-${started.toString(36)}`;
+  const repoRoot = resolve(__dirname, '..', '..');
+  const runDir = join(tmpdir(), `chaos-run-${runId}`);
+  for (const dir of ['logs', 'dead-letters', 'black-boxes'])
+    mkdirSync(join(runDir, dir), { recursive: true });
+  const dbPath = existsSync('/dev/shm') ? `/dev/shm/chaos-${runId}` : join(runDir, 'db');
+  const rng = new Random(options.seed);
+  const anomalies: string[] = [];
+
+  log(`chaos: run ${runId}; files in ${runDir}; DynamoDB Local data in ${dbPath}`);
+  let engine: DynamoDbLocal = await startDynamoDbLocal({ dbPath });
+  const port = engine.port;
+  const endpoint = engine.endpoint;
+  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 10 });
+  await ensureIdempotencyTable(admin, CHAOS_TABLES.idempotency);
+  for (const table of [CHAOS_TABLES.spellchecks, CHAOS_TABLES.essays, CHAOS_TABLES.ledger]) {
+    await ensureConsumerTable(admin, table);
+  }
+
+  // Producers.
+  const perConsumer: Partial<Record<ChaosConsumerName, number>> = {};
+  options.consumers.forEach((name, i) => {
+    const share = Math.floor(options.events / options.consumers.length);
+    perConsumer[name] = share + (i === 0 ? options.events - share * options.consumers.length : 0);
+  });
+  const workload = buildWorkload(rng.fork(), {
+    eventsPerConsumer: perConsumer,
+    partitions: options.partitions,
+    duplicateRate: options.duplicateRate,
+    poison: options.poison,
+    runId: options.seed.toString(36),
+    startedAt: started,
+  });
+  const planRng = rng.fork();
+  const consumers = new Map<ChaosConsumerName, ConsumerState>();
+  for (const name of options.consumers) {
+    consumers.set(name, {
+      name,
+      tally: emptyTally(),
+      killQueue: planRng.shuffle(KILL_POINTS),
+      stormQueue: planRng.shuffle(STORM_TARGETS),
+    });
+  }
+  const topics: TopicState[] = workload.topics.map((t) => {
+    const consumer = consumers.get(t.consumer);
+    if (!consumer) throw new Error(`invariant: topic ${t.topic} of an unknown consumer`);
+    return {
+      log: t,
+      consumer,
+      esm: new EventSourceMapping({
+        topic: t.topic,
+        partitionLengths: t.partitions.map((p) => p.length),
+        batchSize: options.batchSize,
+        partitionsPerBatch: options.partitionsPerBatch,
+        partialBatchResponse: CHAOS_CONSUMER_SPECS[t.consumer].partialBatchResponse,
+      }),
+    };
+  });
+  const totalRecords = workload.topics.reduce(
+    (sum, t) => sum + t.partitions.reduce((s, p) => s + p.length, 0),
+    0,
+  );
+  const businessOf = new Map<number, string | undefined>(workload.events.map((e) => [e.id, e.businessId]));
+  log(
+    `chaos: ${workload.events.length} logical events, ${totalRecords} records on ${workload.topics.length} topics x ${options.partitions} partitions`,
+  );
+
+  // Workers: every other process runs on a skewed clock.
+  const skewRng = rng.fork();
+  const pool = new WorkerPool({
+    size: options.workers,
+    workerFile: join(__dirname, 'worker.ts'),
+    cwd: repoRoot,
+    hardKillAfterMs: HARD_KILL_AFTER_MS,
+    blackBoxPath: (pid) => join(runDir, 'black-boxes', `${pid}.json`),
+    envFor: (index, generation) => {
+      const skewed = options.skewMs > 0 && (index + generation) % 2 === 1;
+      const offset = skewed
+        ? skewRng.pick([-1, 1]) * skewRng.int(Math.ceil(options.skewMs / 2), options.skewMs)
+        : 0;
+      const settings: WorkerSettings = {
+        endpoint,
+        runDir,
+        leaseMarginMs: options.leaseMarginMs,
+        timeoutGraceMs: TIMEOUT_GRACE_MS,
+        clockOffsetMs: offset,
+        consumers: options.consumers,
+      };
+      return {
+        ...process.env,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        CHAOS_WORKER: JSON.stringify(settings),
+      };
+    },
+  });
+  await pool.start();
+  log(`chaos: ${options.workers} workers ready (startup ${pool.startupMs.join(', ')} ms)`);
+
+  // Engine outages at even steps of progress.
+  const outageAt = Array.from({ length: options.outages }, (_, i) => (i + 1) / (options.outages + 1));
+  const downMs: number[] = [];
+  let outage: Promise<void> | undefined;
+  const restartEngine = async (): Promise<void> => {
+    const t0 = Date.now();
+    log('chaos: stopping DynamoDB Local (SIGKILL)');
+    await engine.stop({ hard: true });
+    await sleep(options.outageMs);
+    engine = await startDynamoDbLocal({ dbPath, port });
+    downMs.push(Date.now() - t0);
+    log(`chaos: DynamoDB Local back after ${Date.now() - t0} ms`);
+  };
+
+  let skewedDeliveries = 0;
+  let skewedTakeovers = 0;
+  let deliverySeq = 0;
+  let topicCursor = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  const planFaults = (state: ConsumerState, records: number): FaultPlan => {
+    const tally = state.tally;
+    const unfiredKill = state.killQueue.some((p) => (tally.kills[p] ?? 0) === 0);
+    const stormFired = Object.keys(tally.faults).some((k) => k.startsWith('storm:'));
+    const n = tally.deliveries;
+    const kill =
+      options.killRate > 0 && (planRng.chance(options.killRate) || (unfiredKill && n % 8 === 4))
+        ? state.killQueue[0]
+        : undefined;
+    const storm =
+      options.stormRate > 0 && (planRng.chance(options.stormRate) || (!stormFired && n % 12 === 3))
+        ? {
+            target: state.stormQueue[0] ?? 'claim',
+            fault: planRng.pick(['throttle', 'outage'] as const),
+            attempts: 4,
+          }
+        : undefined;
+    const slow =
+      options.slowRate > 0 &&
+      (planRng.chance(options.slowRate) || ((tally.kills.timeout ?? 0) === 0 && n % 25 === 9));
+    const maxNth = (point: KillPoint): number => {
+      if (point === 'before-return') return 1;
+      if (point === 'before-claim' || point === 'after-claim') return Math.max(1, records);
+      return Math.max(1, Math.ceil(records / 2));
+    };
+    return {
+      kill: kill ? { point: kill, nth: planRng.int(1, maxNth(kill)) } : undefined,
+      throttleRate: options.throttleRate,
+      dropRate: options.dropRate,
+      storm,
+      slowEffectMs: slow ? options.timeoutMs + 1000 : undefined,
+      seed: Math.floor(planRng.next() * 4294967296),
+    };
+  };
+
+  const absorb = (state: ConsumerState, stats: DeliveryStats, cause: WindowCause): void => {
+    const t = state.tally;
+    add(t.requests, stats.requests);
+    add(t.faults, stats.faults);
+    add(t.metrics, stats.metrics);
+    t.takeovers += stats.takeovers;
+    t.skewedTakeovers += stats.skewedTakeovers;
+    skewedTakeovers += stats.skewedTakeovers;
+    for (const l of stats.latenciesMs) t.latenciesMs.push(l);
+    t.capacityUnits += stats.capacityUnits;
+    if (stats.clockOffsetMs !== 0) skewedDeliveries += 1;
+    for (const w of stats.openWindows) {
+      t.windows.push({
+        execId: w.execId,
+        logicalId: w.logicalId,
+        cause,
+        effectCommitted: w.effect === 'committed',
+        completionInFlight: w.completionInFlight,
+      });
+    }
+    for (const [logicalId, n] of Object.entries(stats.transactions)) {
+      const id = Number(logicalId);
+      t.transactions.set(id, (t.transactions.get(id) ?? 0) + n);
+    }
+  };
+
+  const dispatch = (topic: TopicState, plan: DeliveryPlan): void => {
+    const state = topic.consumer;
+    const specs: RecordSpec[] = [];
+    const records: JobRecord[] = [];
+    for (const slice of plan.slices) {
+      const partition = topic.log.partitions[slice.partition] ?? [];
+      for (let offset = slice.from; offset < slice.to; offset++) {
+        const r = partition[offset];
+        if (!r) continue;
+        specs.push({
+          topic: topic.log.topic,
+          partition: slice.partition,
+          offset,
+          rawBase64: r.value,
+          timestamp: r.timestamp,
+        });
+        records.push({
+          coordinates: `${topic.log.topic}-${slice.partition}@${offset}`,
+          logicalId: r.logicalId,
+          eventId: r.eventId,
+          businessId: businessOf.get(r.logicalId),
+        });
+        state.tally.deliveredByLogical.set(
+          r.logicalId,
+          (state.tally.deliveredByLogical.get(r.logicalId) ?? 0) + 1,
+        );
+      }
+    }
+    state.tally.deliveries += 1;
+    state.tally.recordsDelivered += records.length;
+    const faults = planFaults(state, records.length);
+    const job: Job = {
+      deliveryId: `${state.name}-${++deliverySeq}`,
+      consumer: state.name,
+      event: mskEvent(specs),
+      records,
+      deadline: Date.now() + options.timeoutMs,
+      faults,
+    };
+    const task = pool.run(job).then((outcome) => {
+      const now = Date.now();
+      if (outcome.kind === 'done') {
+        const m = outcome.message;
+        absorb(state, m.stats, 'completion-failed');
+        if (m.outcome.kind === 'threw') {
+          const name = m.outcome.error.split(':')[0] ?? 'Error';
+          state.tally.metrics[`threw:${name}`] = (state.tally.metrics[`threw:${name}`] ?? 0) + 1;
+        }
+        const settled = topic.esm.settle(
+          plan,
+          m.outcome.kind === 'returned'
+            ? { kind: 'returned', batchItemFailures: m.outcome.batchItemFailures }
+            : { kind: 'threw' },
+          now,
+        );
+        anomalies.push(...settled.anomalies);
+        if (faults.storm && Object.keys(m.stats.faults).some((k) => k === `storm:${faults.storm?.target}`)) {
+          state.stormQueue.push(state.stormQueue.shift() ?? 'claim');
+        }
+        return;
+      }
+      const box = outcome.blackBox;
+      if (box) {
+        state.tally.kills[box.point] = (state.tally.kills[box.point] ?? 0) + 1;
+        absorb(state, box.stats, box.point === 'timeout' ? 'timeout' : `kill:${box.point}`);
+        if (faults.kill && box.point === faults.kill.point) {
+          state.killQueue.push(state.killQueue.shift() ?? faults.kill.point);
+        }
+        if (
+          faults.storm &&
+          Object.keys(box.stats.faults).some((k) => k === `storm:${faults.storm?.target}`)
+        ) {
+          state.stormQueue.push(state.stormQueue.shift() ?? 'claim');
+        }
+      } else {
+        state.tally.deathsWithoutBlackBox += 1;
+        anomalies.push(
+          `worker ${outcome.pid} died without a black box in delivery ${job.deliveryId} (signal ${outcome.signal}, code ${outcome.code}): ${outcome.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        );
+      }
+      topic.esm.settle(plan, { kind: 'died' }, now);
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+
+  // The event source mappings at work.
+  let lastCommitted = -1;
+  let lastProgressAt = Date.now();
+  let lastLogAt = Date.now();
+  let aborted = false;
+  while (!topics.every((t) => t.esm.done)) {
+    const now = Date.now();
+    const committed = topics.reduce((s, t) => s + t.esm.committedRecords, 0);
+    if (committed !== lastCommitted) {
+      lastCommitted = committed;
+      lastProgressAt = now;
+    } else if (now - lastProgressAt > STALL_LIMIT_MS) {
+      anomalies.push(`no record committed for ${STALL_LIMIT_MS / 1000} s; the run was aborted`);
+      aborted = true;
+      break;
+    }
+    if (outage === undefined && outageAt.length > 0 && committed / totalRecords >= (outageAt[0] ?? 1)) {
+      outageAt.shift();
+      outage = restartEngine().finally(() => {
+        outage = undefined;
+      });
+    }
+    if (now - lastLogAt > 5000) {
+      lastLogAt = now;
+      const kills = [...consumers.values()].reduce(
+        (s, c) => s + Object.values(c.tally.kills).reduce((a, b) => a + b, 0),
+        0,
+      );
+      log(
+        `chaos: ${committed}/${totalRecords} records committed, ${deliverySeq} deliveries, ${kills} workers killed, ${pool.spawns} spawned, ${downMs.length} engine restarts`,
+      );
+    }
+    while (pool.idle > 0) {
+      let picked: { topic: TopicState; plan: DeliveryPlan } | undefined;
+      for (let i = 0; i < topics.length && !picked; i++) {
+        const topic = topics[(topicCursor + i) % topics.length];
+        const plan = topic?.esm.next(now);
+        if (topic && plan) {
+          picked = { topic, plan };
+          topicCursor = (topicCursor + i + 1) % topics.length;
+        }
+      }
+      if (!picked) break;
+      dispatch(picked.topic, picked.plan);
+    }
+    const readyAt = topics
+      .map((t) => t.esm.nextReadyAt(now))
+      .filter((t): t is number => t !== undefined)
+      .reduce((a, b) => Math.min(a, b), now + 200);
+    await pool.waitForChange(Math.max(5, Math.min(200, readyAt - now)));
+  }
+  await Promise.all([...inFlight]);
+  if (outage) await outage;
+  await pool.close();
+  const drainedAt = Date.now();
+  log(`chaos: drained in ${((drainedAt - started) / 1000).toFixed(1)} s; auditing`);
+
+  // Audit.
+  const doc = DynamoDBDocumentClient.from(admin);
+  const tables = await readTables(doc);
+  const deadLetters = readDeadLetters(join(runDir, 'dead-letters'));
+  const consumerFigures: ConsumerFigures[] = [];
+  for (const state of consumers.values()) {
+    const audited = auditConsumer({
+      consumer: state.name,
+      workload,
+      tally: state.tally,
+      records: tables.records,
+      business: state.name === 'spellchecker' ? tables.spellchecks : tables.essays,
+      ledger: tables.ledger,
+      deadLetters,
+    });
+    consumerFigures.push(audited.figures);
+    anomalies.push(...audited.anomalies);
+  }
+  for (const t of topics) {
+    for (const p of t.esm.abandoned)
+      anomalies.push(`partition ${t.log.topic}-${p} was abandoned after too many failures`);
+  }
+  if (aborted) anomalies.push('the run was aborted before the drain');
+  const figures: ChaosFigures = {
+    consumers: consumerFigures,
+    engineRestarts: downMs.length,
+    skewedDeliveries,
+    skewedTakeovers,
+    anomalies,
+  };
+  const checks = verdict(figures, options);
+  const ok = checks.every((c) => c.ok);
+  admin.destroy();
+  await engine.stop();
+  rmSync(dbPath, { recursive: true, force: true });
+  if (ok && !options.keep) rmSync(runDir, { recursive: true, force: true });
+  else log(`chaos: worker logs, dead letters and black boxes kept in ${runDir}`);
+  return {
+    options,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    workers: {
+      spawns: pool.spawns,
+      startupMsP50: percentile(pool.startupMs, 50),
+      startupMsMax: percentile(pool.startupMs, 100),
+    },
+    engine: { restarts: downMs.length, downMs },
+    figures,
+    checks,
+    ok,
+  };
+}
+
+function add(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
