@@ -245,24 +245,29 @@ export class Probe {
 
   /** Adds the middleware to the client the consumer is given (inside the SDK's retry loop). */
   attach(client: DynamoDBDocumentClient): void {
-    client.middlewareStack.add(
-      // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are not exported usefully.
-      (next: any) => async (args: any) => {
-        const input = record(args.input);
-        if (typeof input.ReturnConsumedCapacity !== 'string') input.ReturnConsumedCapacity = 'TOTAL';
-        return next(args);
-      },
-      { step: 'initialize', name: 'chaosConsumedCapacity', override: true },
-    );
-    client.middlewareStack.addRelativeTo(
-      // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are not exported usefully.
-      (next: any, context: any) =>
-        async (args: any): Promise<any> => {
-          const operation = String(context.commandName ?? '').replace(/Command$/, '');
-          return this.attempt(operation, record(args.input), () => next(args));
-        },
-      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'chaosProbe', override: true },
-    );
+    // The SDK's middleware generics are not exported usefully; these are the parts used here.
+    type Args = { input?: unknown };
+    type Next = (args: Args) => Promise<unknown>;
+    const askCapacity = (next: Next) => async (args: Args) => {
+      const input = record(args.input);
+      if (typeof input.ReturnConsumedCapacity !== 'string') input.ReturnConsumedCapacity = 'TOTAL';
+      return next(args);
+    };
+    const probe = (next: Next, context: { commandName?: string }) => async (args: Args) => {
+      const operation = String(context.commandName ?? '').replace(/Command$/, '');
+      return this.attempt(operation, record(args.input), () => next(args));
+    };
+    client.middlewareStack.add(askCapacity as never, {
+      step: 'initialize',
+      name: 'chaosConsumedCapacity',
+      override: true,
+    });
+    client.middlewareStack.addRelativeTo(probe as never, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: 'chaosProbe',
+      override: true,
+    });
   }
 
   private async attempt<T>(operation: string, input: Marshalled, send: () => Promise<T>): Promise<T> {
