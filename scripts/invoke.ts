@@ -267,7 +267,7 @@ export async function runInvoke(argv: readonly string[]): Promise<number> {
           ? deadLettersAfter - deadLettersBefore
           : undefined;
       print(
-        `${summary.records} records in ${Date.now() - started} ms: ${summary.processed} processed, ${summary.duplicates} duplicate, ${summary.failed} failed, ${summary.retryable} to retry, ${summary.skipped} skipped.\n`,
+        `${summary.records} record${summary.records === 1 ? '' : 's'} in ${Date.now() - started} ms: ${summary.processed} processed, ${summary.duplicates} duplicate, ${summary.failed} failed, ${summary.retryable} to retry, ${summary.skipped} skipped.\n`,
       );
       if (newDeadLetters !== undefined && newDeadLetters > 0) {
         print(`${newDeadLetters} dead-lettered to ${deadLetterFile?.replace(`${REPO_ROOT}/`, '')}\n`);
