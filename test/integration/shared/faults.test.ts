@@ -28,6 +28,10 @@ import {
 const LEASE_MS = 30_000;
 const SKEW_MS = 1_000;
 
+// Engines started for a test and the SDK's own backoff take longer than Jest's 5 s default when
+// the whole suite runs in parallel (the project-level testTimeout is not applied per project).
+jest.setTimeout(60_000);
+
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
@@ -132,22 +136,36 @@ describe('row 8: store outage at claim (middleware)', () => {
   });
 });
 
-describe('a stopped DynamoDB Local engine', () => {
-  let engine: DynamoDbLocal;
-  let dbPath: string;
+describe('a dedicated DynamoDB Local engine, stopped mid-test', () => {
+  let engine: DynamoDbLocal | undefined;
+  let up = false;
+  const dbPath = mkdtempSync(join(tmpdir(), 'ddb-faults-'));
+
+  /** The engine, started again on the same port and files if a previous step stopped it. */
+  async function start(): Promise<DynamoDbLocal> {
+    if (engine === undefined || !up) {
+      engine = await startDynamoDbLocal({ dbPath, ...(engine ? { port: engine.port } : {}) });
+      up = true;
+    }
+    return engine;
+  }
+
+  async function stop(hard: boolean): Promise<void> {
+    up = false;
+    await engine?.stop({ hard });
+  }
 
   beforeAll(async () => {
-    dbPath = mkdtempSync(join(tmpdir(), 'ddb-faults-'));
-    engine = await startDynamoDbLocal({ dbPath });
+    await start();
   });
 
   afterAll(async () => {
-    await engine.stop({ hard: true });
+    await stop(true);
     rmSync(dbPath, { recursive: true, force: true });
   });
 
   test('row 9: the engine dies during the handler; the record stays processing across the restart and is taken over after the lease', async () => {
-    const own = clients({ endpoint: engine.endpoint, maxAttempts: 2 });
+    const own = clients({ endpoint: (await start()).endpoint, maxAttempts: 2 });
     const table = await freshIdempotencyTable(own.raw, 'stopped');
     const clock = new ManualClock();
     const layer = (client: DynamoDBDocumentClient) =>
@@ -159,7 +177,7 @@ describe('a stopped DynamoDB Local engine', () => {
       const outcome = expectOutcome(
         await a.idem.run(decoded(event), async () => {
           calls += 1;
-          await engine.stop({ hard: true });
+          await stop(true);
           return 'effect done';
         }),
         'retry',
@@ -168,7 +186,7 @@ describe('a stopped DynamoDB Local engine', () => {
       expect((outcome.error as StoreUnavailableError).operation).toBe('complete');
       expect(a.metrics.count(MetricName.RELEASED)).toBe(0);
 
-      engine = await startDynamoDbLocal({ port: engine.port, dbPath });
+      await start();
       const record = await mustReadRecord(own.doc, table, outcome.key.id);
       expect(record.status).toBe(RecordStatus.PROCESSING);
 
@@ -190,7 +208,7 @@ describe('a stopped DynamoDB Local engine', () => {
   });
 
   test('row 8: claims against the stopped engine fail closed by default, and fail open only when asked', async () => {
-    const own = clients({ endpoint: engine.endpoint, maxAttempts: 2 });
+    const own = clients({ endpoint: (await start()).endpoint, maxAttempts: 2 });
     const table = await freshIdempotencyTable(own.raw, 'stopped');
     try {
       const closed = testLayer({ tableName: table, client: own.doc });
@@ -201,7 +219,7 @@ describe('a stopped DynamoDB Local engine', () => {
       );
       expect(before.result).toBe('ok');
 
-      await engine.stop();
+      await stop(false);
       let calls = 0;
       const handler = async () => {
         calls += 1;
@@ -212,6 +230,7 @@ describe('a stopped DynamoDB Local engine', () => {
         'retry',
       );
       expect(refused.error).toBeInstanceOf(StoreUnavailableError);
+      expect((refused.error as StoreUnavailableError).operation).toBe('claim');
       expect(calls).toBe(0);
       expect(closed.metrics.count(MetricName.STORE_ERROR)).toBe(1);
 
@@ -225,7 +244,6 @@ describe('a stopped DynamoDB Local engine', () => {
       expect(must(open.logger.withAction('fail-open')[0], 'a fail-open log').level).toBe('error');
     } finally {
       own.raw.destroy();
-      engine = await startDynamoDbLocal({ port: engine.port, dbPath });
     }
   });
 });

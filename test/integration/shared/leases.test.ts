@@ -28,6 +28,10 @@ const LEASE_MS = 30_000;
 const SKEW_MS = 1_000;
 const CONTEXT = { service: 'svc' };
 
+// Engines started for a test and the SDK's own backoff take longer than Jest's 5 s default when
+// the whole suite runs in parallel (the project-level testTimeout is not applied per project).
+jest.setTimeout(60_000);
+
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
@@ -270,6 +274,47 @@ describe('rows 7 and 13: the lease expires while a slow handler runs', () => {
         await expect(attempt()).rejects.toBeInstanceOf(LeaseLostError);
         expect(await mustReadRecord(doc, tableName, key.id)).toEqual(done);
       }
+    } finally {
+      b.raw.destroy();
+    }
+  });
+});
+
+describe('row 13: release racing a takeover', () => {
+  test("whichever lands first, the new owner's claim survives and the stale release never deletes it", async () => {
+    const clock = new ManualClock();
+    const b = clients();
+    try {
+      const storeA = new IdempotencyStore({ tableName, client: doc, clock, clockSkewMs: SKEW_MS });
+      const storeB = new IdempotencyStore({ tableName, client: b.doc, clock, clockSkewMs: SKEW_MS });
+      const request = { leaseMs: LEASE_MS, ttlSeconds: 3_600, context: CONTEXT };
+      const seen = { releasedFirst: 0, tookOverFirst: 0 };
+      for (let i = 0; i < 20; i++) {
+        const key = testLayer({ tableName, client: doc }).idem.keyFor(decoded(uniqueEvent(`race-${i}`)));
+        const a = await storeA.claim(key, request);
+        if (a.kind !== 'claimed') throw new Error('A could not claim a fresh key');
+        clock.advance(LEASE_MS + SKEW_MS + 1);
+        const [released, bClaim] = await Promise.all([
+          storeA.release(a.claim).then(
+            () => 'released' as const,
+            (e: unknown) => e,
+          ),
+          storeB.claim(key, request),
+        ]);
+        if (bClaim.kind !== 'claimed') throw new Error('B could not claim after the lease ended');
+        if (released === 'released') {
+          seen.releasedFirst += 1;
+          expect(bClaim.claim.takeover).toBe(false);
+        } else {
+          seen.tookOverFirst += 1;
+          expect(released).toBeInstanceOf(LeaseLostError);
+          expect(bClaim.claim.takeover).toBe(true);
+        }
+        const record = await mustReadRecord(doc, tableName, key.id);
+        expect(record.owner).toBe(bClaim.claim.owner);
+        expect(record.status).toBe(RecordStatus.PROCESSING);
+      }
+      expect(seen.releasedFirst + seen.tookOverFirst).toBe(20);
     } finally {
       b.raw.destroy();
     }
