@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_AWS } from '../lib/dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../lib/tables';
@@ -28,18 +29,25 @@ export interface BenchConfig {
   readonly sides?: readonly SideName[];
   /** Measured rounds per cell (the median is reported). */
   readonly rounds: number;
-  /** Unmeasured rounds per cell before the measured ones. */
+  /** Unmeasured rounds per cell before the measured ones (at most 100 records each). */
   readonly warmup: number;
   /** Simulated network delay per DynamoDB request attempt (ms); 0 for none. */
   readonly delayMs: number;
-  /** Called after each cell (scenario × size × partitions) with what it measured. */
+  /**
+   * Process id of the engine (DynamoDB Local's JVM), to report its CPU time per delivery from
+   * `/proc` (Linux). Without it, only this process's CPU time is reported.
+   */
+  readonly enginePid?: number | undefined;
+  /** Called after each group (size × partitions, every scenario) with what it measured. */
   readonly onProgress?: (progress: BenchProgress) => void;
 }
 
-/** Progress of a run, reported after each cell. */
+/** Progress of a run, reported after each group (one batch size × partition count, every scenario). */
 export interface BenchProgress {
   readonly done: number;
   readonly total: number;
+  readonly size: number;
+  readonly partitions: number;
   readonly measurements: readonly Measurement[];
 }
 
@@ -53,6 +61,10 @@ export interface RoundFigures {
   readonly conditionalCheckFailures: number;
   readonly handlerCalls: number;
   readonly duplicates: number;
+  /** CPU time of this process (handler, layer, SDK) during the delivery. */
+  readonly benchCpuMs: number;
+  /** CPU time of the engine during the delivery (10 ms resolution), `null` when unknown. */
+  readonly engineCpuMs: number | null;
 }
 
 /** One side in one cell: the medians over the measured rounds, and the rounds themselves. */
@@ -81,6 +93,10 @@ export interface Measurement {
   readonly handlerCalls: number;
   /** Records answered as already done (median). */
   readonly duplicates: number;
+  /** Median CPU time of this process during the delivery (handler, layer, SDK). */
+  readonly benchCpuMs: number;
+  /** Median CPU time of the engine during the delivery, `null` when unknown. */
+  readonly engineCpuMs: number | null;
   /** Baseline median wall time / this side's (for the non-baseline sides). */
   readonly ratioVsBaseline: number | null;
   /** Broken expectations about the effect count (empty when effectively-once held). */
@@ -101,7 +117,9 @@ export interface BenchRun {
 /**
  * The bench's core: runs every cell (scenario × size × partitions) against the endpoint, each
  * side on its own client and table, the sides in rotating order within a round, fresh keys in
- * every round. Returns the medians and the raw rounds.
+ * every round (so rounds are independent). `redelivered` measures the second delivery of the
+ * `fresh` batch. Returns the medians and the raw rounds, and checks that each event's handler ran
+ * exactly once (`violations` otherwise).
  *
  * @example
  * ```ts
@@ -131,44 +149,70 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchRun> {
       );
     }
 
-    const cells: { scenario: Scenario; size: number; partitions: number }[] = [];
+    const groups: { size: number; partitions: number }[] = [];
     for (const partitions of config.partitions) {
-      for (const size of config.sizes) {
-        if (partitions > size) continue;
-        for (const scenario of config.scenarios) cells.push({ scenario, size, partitions });
-      }
+      for (const size of config.sizes) if (partitions <= size) groups.push({ size, partitions });
     }
+    const scenarios = SCENARIOS.filter((s) => config.scenarios.includes(s));
+    const cpu = cpuProbe(config.enginePid);
     const measurements: Measurement[] = [];
     let capacityReported = false;
-    for (const [index, cell] of cells.entries()) {
-      const figures = new Map<SideName, RoundFigures[]>(sides.map((s) => [s.name, []]));
-      const violations = new Map<SideName, Set<string>>(sides.map((s) => [s.name, new Set()]));
+    for (const [index, group] of groups.entries()) {
+      const key = (scenario: Scenario, side: SideName) => `${scenario}/${side}`;
+      const figures = new Map<string, RoundFigures[]>();
+      const violations = new Map<string, Set<string>>();
       for (let round = 0; round < config.warmup + config.rounds; round++) {
-        const workload = buildWorkload({ ...cell, nonce: `${runId}-${index}-${round}` });
-        // Rotate which side goes first, so no side always meets a colder or busier engine.
-        const order = sides.map((_, i) => sides[(i + round) % sides.length]).filter((s) => s !== undefined);
-        for (const side of order) {
-          const { figures: measured, problems } = await measureRound(side, cell.scenario, workload);
-          capacityReported ||= side.capacity.reported;
-          for (const problem of problems) violations.get(side.name)?.add(problem);
-          if (round >= config.warmup) figures.get(side.name)?.push(measured);
+        const warmingUp = round < config.warmup;
+        // A warm-up round warms code paths and connections, not data: it needs no more than 100 records.
+        const size = warmingUp ? Math.max(group.partitions, Math.min(group.size, 100)) : group.size;
+        for (const sequence of sequencesOf(scenarios)) {
+          const workload = buildWorkload({
+            scenario: sequence.workload,
+            size,
+            partitions: group.partitions,
+            nonce: `${runId}-${index}-${round}-${sequence.workload}`,
+          });
+          // Rotate which side goes first, so no side always meets a colder or busier engine.
+          const order = sides.map((_, i) => sides[(i + round) % sides.length]).filter((s) => s !== undefined);
+          for (const side of order) {
+            for (const result of await runSequence(side, sequence, workload, cpu)) {
+              capacityReported ||= side.capacity.reported;
+              const k = key(result.scenario, side.name);
+              if (!violations.has(k)) violations.set(k, new Set());
+              for (const problem of result.problems) violations.get(k)?.add(problem);
+              if (warmingUp) continue;
+              if (!figures.has(k)) figures.set(k, []);
+              figures.get(k)?.push(result.figures);
+            }
+          }
         }
       }
-      const baselineFigures = figures.get('baseline');
-      const baselineWall = baselineFigures?.length ? median(baselineFigures.map((f) => f.wallMs)) : null;
-      const cellMeasurements = sides.map((side) =>
-        summarize(
-          cell,
-          side.name,
-          config.delayMs,
-          figures.get(side.name) ?? [],
-          baselineWall,
-          capacityReported,
-          [...(violations.get(side.name) ?? [])],
-        ),
-      );
-      measurements.push(...cellMeasurements);
-      config.onProgress?.({ done: index + 1, total: cells.length, measurements: cellMeasurements });
+      const groupMeasurements: Measurement[] = [];
+      for (const scenario of scenarios) {
+        const baseline = figures.get(key(scenario, 'baseline'));
+        const baselineWall = baseline?.length ? median(baseline.map((f) => f.wallMs)) : null;
+        for (const side of sides) {
+          groupMeasurements.push(
+            summarize(
+              { scenario, ...group },
+              side.name,
+              config.delayMs,
+              figures.get(key(scenario, side.name)) ?? [],
+              baselineWall,
+              capacityReported,
+              [...(violations.get(key(scenario, side.name)) ?? [])],
+            ),
+          );
+        }
+      }
+      measurements.push(...groupMeasurements);
+      config.onProgress?.({
+        done: index + 1,
+        total: groups.length,
+        size: group.size,
+        partitions: group.partitions,
+        measurements: groupMeasurements,
+      });
     }
     return {
       simulatedDelayMs: config.delayMs,
@@ -183,33 +227,89 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchRun> {
   }
 }
 
-async function measureRound(
+/**
+ * Deliveries of one workload: `fresh` then `redelivered` share one batch (the redelivery is the
+ * fresh batch delivered again), the other scenarios have their own.
+ */
+interface Sequence {
+  readonly workload: Scenario;
+  readonly measure: readonly Scenario[];
+}
+
+function sequencesOf(scenarios: readonly Scenario[]): Sequence[] {
+  const sequences: Sequence[] = [];
+  const pair = scenarios.filter((s) => s === 'fresh' || s === 'redelivered');
+  if (pair.length > 0) sequences.push({ workload: 'fresh', measure: pair });
+  for (const s of scenarios)
+    if (s !== 'fresh' && s !== 'redelivered') sequences.push({ workload: s, measure: [s] });
+  return sequences;
+}
+
+interface SequenceResult {
+  readonly scenario: Scenario;
+  readonly figures: RoundFigures;
+  readonly problems: string[];
+}
+
+async function runSequence(
   side: Side,
-  scenario: Scenario,
+  sequence: Sequence,
   workload: Workload,
-): Promise<{ figures: RoundFigures; problems: string[] }> {
-  const problems: string[] = [];
-  let before: DeliveryOutcome | undefined;
-  if (scenario === 'redelivered') {
-    before = await side.deliver(workload.event);
-  } else if (scenario === 'after-failure') {
-    before = await side.deliver(workload.event, { failOn: workload.failOn });
-    if (!before.failed) problems.push('the first delivery did not fail');
+  cpu: CpuProbe,
+): Promise<SequenceResult[]> {
+  const results: SequenceResult[] = [];
+  if (sequence.workload === 'fresh') {
+    const fresh = await measureDelivery(side, workload, cpu);
+    const freshProblems =
+      fresh.outcome.handlerCalls === workload.distinct
+        ? []
+        : [callsProblem(fresh.outcome.handlerCalls, workload.distinct)];
+    if (sequence.measure.includes('fresh'))
+      results.push({ scenario: 'fresh', figures: fresh.figures, problems: freshProblems });
+    if (sequence.measure.includes('redelivered')) {
+      const again = await measureDelivery(side, workload, cpu);
+      const problems = again.outcome.handlerCalls === 0 ? [] : [callsProblem(again.outcome.handlerCalls, 0)];
+      results.push({ scenario: 'redelivered', figures: again.figures, problems });
+    }
+    return results;
   }
+  if (sequence.workload === 'after-failure') {
+    const first = await side.deliver(workload.event, { failOn: workload.failOn });
+    const second = await measureDelivery(side, workload, cpu);
+    const problems: string[] = [];
+    if (!first.failed) problems.push('the first delivery did not fail');
+    // Every event's handler ran once over both deliveries, plus once for the attempt that failed.
+    const calls = first.handlerCalls + second.outcome.handlerCalls;
+    if (calls !== workload.distinct + 1) problems.push(callsProblem(calls, workload.distinct + 1));
+    return [{ scenario: 'after-failure', figures: second.figures, problems }];
+  }
+  const only = await measureDelivery(side, workload, cpu);
+  const problems =
+    only.outcome.handlerCalls === workload.distinct
+      ? []
+      : [callsProblem(only.outcome.handlerCalls, workload.distinct)];
+  return [{ scenario: sequence.workload, figures: only.figures, problems }];
+}
+
+function callsProblem(calls: number, expected: number): string {
+  return `handler ran ${calls} times, ${expected} expected`;
+}
+
+async function measureDelivery(
+  side: Side,
+  workload: Workload,
+  cpu: CpuProbe,
+): Promise<{ figures: RoundFigures; outcome: DeliveryOutcome }> {
   side.requests.reset();
   side.capacity.reset();
+  const stop = cpu.start();
   const started = performance.now();
   const outcome = await side.deliver(workload.event);
   const wallMs = performance.now() - started;
-  if (outcome.failed) problems.push('the measured delivery failed');
-
-  // Effectively-once: every distinct event's handler ran once over both deliveries, plus one
-  // for the attempt that failed.
-  const calls = outcome.handlerCalls + (before?.handlerCalls ?? 0);
-  const expected = workload.distinct + (scenario === 'after-failure' ? 1 : 0);
-  if (calls !== expected) problems.push(`handler ran ${calls} times for ${expected} expected`);
-
+  const used = stop();
+  if (outcome.failed) throw new Error(`bench: a delivery of ${side.name} failed unexpectedly.`);
   return {
+    outcome,
     figures: {
       wallMs,
       requests: Object.fromEntries(side.requests.byOperation),
@@ -218,8 +318,9 @@ async function measureRound(
       conditionalCheckFailures: side.capacity.conditionalCheckFailures,
       handlerCalls: outcome.handlerCalls,
       duplicates: outcome.duplicates,
+      benchCpuMs: used.benchMs,
+      engineCpuMs: used.engineMs,
     },
-    problems,
   };
 }
 
@@ -264,12 +365,55 @@ function summarize(
     conditionalCheckFailures: med((f) => f.conditionalCheckFailures),
     handlerCalls: med((f) => f.handlerCalls),
     duplicates: med((f) => f.duplicates),
+    benchCpuMs: round(
+      med((f) => f.benchCpuMs),
+      1,
+    ),
+    engineCpuMs: rounds.some((f) => f.engineCpuMs === null)
+      ? null
+      : round(
+          med((f) => f.engineCpuMs ?? 0),
+          1,
+        ),
     ratioVsBaseline:
       side !== 'baseline' && baselineWall !== null && wallMsMedian > 0
         ? round(baselineWall / wallMsMedian, 2)
         : null,
     violations,
-    rounds: rounds.map((f) => ({ ...f, wallMs: round(f.wallMs, 3) })),
+    rounds: rounds.map((f) => ({ ...f, wallMs: round(f.wallMs, 3), benchCpuMs: round(f.benchCpuMs, 1) })),
+  };
+}
+
+/** Measures CPU time between `start()` and the function it returns. */
+interface CpuProbe {
+  start(): () => { benchMs: number; engineMs: number | null };
+}
+
+function cpuProbe(enginePid: number | undefined): CpuProbe {
+  const engineMs = (): number | null => {
+    if (enginePid === undefined) return null;
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100/s).
+      const fields = readFileSync(`/proc/${enginePid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      return Number.isFinite(ticks) ? ticks * 10 : null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    start() {
+      const bench = process.cpuUsage();
+      const engine = engineMs();
+      return () => {
+        const used = process.cpuUsage(bench);
+        const engineNow = engineMs();
+        return {
+          benchMs: (used.user + used.system) / 1000,
+          engineMs: engine === null || engineNow === null ? null : engineNow - engine,
+        };
+      };
+    },
   };
 }
 

@@ -1,0 +1,200 @@
+/**
+ * `npm run bench`: this project's Kafka batch processor against the baseline users pick today
+ * (Powertools `makeIdempotent` per record), side by side on one in-memory DynamoDB Local, plus the
+ * per-record CPU cost of keying and each function's bundle size and cold module-init time.
+ *
+ * Tables go to stdout, progress to stderr, everything to `bench-results/latest.json` (or `--out`).
+ * Run `npm run bench -- --help` for the options.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type BundleFigures, measureBundles } from './bench/bundles';
+import { type KeyCpuFigures, measureKeyCpu } from './bench/cpu';
+import { machineInfo } from './bench/machine';
+import { type BenchProgress, type BenchRun, runBenchmark } from './bench/measure';
+import { type BenchOptions, parseBenchArgs, USAGE } from './bench/options';
+import {
+  evaluateTargets,
+  legend,
+  renderBundles,
+  renderCpu,
+  renderRunTables,
+  renderTargets,
+  TARGET_DELAY_MS,
+  TARGET_SIZE,
+  type TargetCheck,
+} from './bench/report';
+import { POWERTOOLS_KEY_JMESPATH, SIDES } from './bench/sides';
+import { round } from './bench/stats';
+import { DUPLICATE_SHARE, FAILURE_AT } from './bench/workload';
+import { reserveStdout, runMain } from './lib/cli';
+import { startDynamoDbLocal } from './lib/dynamodb-local';
+
+/** Everything one `npm run bench` wrote to its JSON file. */
+export interface BenchReport {
+  readonly generatedAt: string;
+  readonly command: string;
+  readonly machine: ReturnType<typeof machineInfo>;
+  readonly options: BenchOptions;
+  readonly notes: readonly string[];
+  readonly run: BenchRun;
+  readonly targets: {
+    /** `main run` when the run itself had the targets' delay, else the extra pass (or `skipped`). */
+    readonly source: 'main run' | 'target pass' | 'skipped';
+    readonly run: BenchRun | undefined;
+    readonly checks: readonly TargetCheck[];
+  };
+  readonly cpu: readonly KeyCpuFigures[] | undefined;
+  readonly bundles: readonly BundleFigures[] | undefined;
+  readonly durationSeconds: number;
+}
+
+const NOTES: readonly string[] = [
+  `Baseline: @aws-lambda-powertools/idempotency makeIdempotent + DynamoDBPersistenceLayer on its own table (key id, TTL expiration), one record at a time in offset order, partition after partition; eventKeyJmesPath ${JSON.stringify(POWERTOOLS_KEY_JMESPATH)} (data + event_type, like our content key); Lambda context registered with config.registerLambdaContext.`,
+  'Ours: createKafkaHandler + Idempotency (content key, defaults: 4 partitions and 16 claims in flight at once), partialBatchResponse false; logger and metrics are no-ops on our side (the baseline logs nothing).',
+  'Same records for every side in a round; fresh keys every round; each side has its own client, table and counters. "redelivered" is the fresh batch delivered a second time.',
+  `"after-failure": the first delivery fails (retryable error) at the record at ${FAILURE_AT * 100}% of the batch in the order a sequential consumer walks it; the baseline stops there as a Lambda that throws would, ours stops only that partition. The whole batch is then delivered again and that delivery is measured.`,
+  `"in-batch-duplicates": ${DUPLICATE_SHARE * 100}% of the records repeat an earlier record's data with a new event_id, possibly on another partition.`,
+  'Requests are HTTP attempts counted inside the SDK retry loop. Capacity units are what DynamoDB Local reported with ReturnConsumedCapacity TOTAL on successful requests; a write rejected by its condition is billed >= 1 WCU on AWS but its error carries no capacity, so it is counted separately (cond.fail).',
+  'A simulated delay is a fixed sleep per request attempt inside the SDK (injectFaults delay), not a measured network.',
+];
+
+async function main(): Promise<number> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const print = reserveStdout();
+  if (options.help) {
+    print(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const log = (message: string) =>
+    process.stderr.write(
+      `[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`,
+    );
+  const machine = machineInfo();
+  log(
+    `${machine.cores} cores, Node ${machine.node}, ${machine.dynamoDbLocal}; sizes ${options.sizes.join(',')}, partitions ${options.partitions.join(',')}, ${options.rounds} rounds + ${options.warmup} warm-up, delay ${options.delayMs > 0 ? `${options.delayMs} ms SIMULATED` : 'none'}`,
+  );
+
+  log('starting DynamoDB Local (in memory)');
+  const engine = await startDynamoDbLocal();
+  let run: BenchRun;
+  let targetRun: BenchRun | undefined;
+  let targetSource: BenchReport['targets']['source'] = 'skipped';
+  try {
+    log('warming up the engine (one unmeasured round of 100 records)');
+    await runBenchmark({
+      endpoint: engine.endpoint,
+      sizes: [100],
+      partitions: [1],
+      scenarios: ['fresh', 'redelivered', 'after-failure'],
+      rounds: 1,
+      warmup: 0,
+      delayMs: 0,
+    });
+
+    const progress = (prefix: string) => (p: BenchProgress) => {
+      const summary = p.measurements
+        .filter((m) => m.side !== 'baseline')
+        .map((m) => `${m.scenario} ${m.side} ${m.ratioVsBaseline ?? '-'}x`)
+        .join(', ');
+      log(`${prefix}${p.done}/${p.total} batch ${p.size} x ${p.partitions} partition(s) done: ${summary}`);
+    };
+    log(`measuring ${SIDES.join(', ')}`);
+    run = await runBenchmark({
+      endpoint: engine.endpoint,
+      sizes: options.sizes,
+      partitions: options.partitions,
+      scenarios: options.scenarios,
+      rounds: options.rounds,
+      warmup: options.warmup,
+      delayMs: options.delayMs,
+      enginePid: engine.process.pid,
+      onProgress: progress(''),
+    });
+
+    const targetsInRun =
+      options.delayMs === TARGET_DELAY_MS &&
+      options.sizes.includes(TARGET_SIZE) &&
+      options.scenarios.includes('fresh') &&
+      options.scenarios.includes('redelivered');
+    if (targetsInRun) {
+      targetSource = 'main run';
+    } else if (!options.skipTargets) {
+      log(`target pass: batch ${TARGET_SIZE}, SIMULATED delay ${TARGET_DELAY_MS} ms, fresh + redelivered`);
+      targetRun = await runBenchmark({
+        endpoint: engine.endpoint,
+        sizes: [TARGET_SIZE],
+        partitions: options.partitions,
+        scenarios: ['fresh', 'redelivered'],
+        sides: ['baseline', 'two-phase'],
+        rounds: options.rounds,
+        warmup: options.warmup,
+        delayMs: TARGET_DELAY_MS,
+        enginePid: engine.process.pid,
+        onProgress: progress('target pass '),
+      });
+      targetSource = 'target pass';
+    }
+  } finally {
+    await engine.stop();
+  }
+  const checks =
+    targetSource === 'main run' ? evaluateTargets(run) : targetRun ? evaluateTargets(targetRun) : [];
+
+  let cpu: KeyCpuFigures[] | undefined;
+  if (!options.skipCpu) {
+    log('CPU: decodeEvent + computeKey for 1 KB and 64 KB values');
+    cpu = measureKeyCpu({ budgetMs: options.quick ? 300 : 800 });
+  }
+  let bundles: BundleFigures[] | undefined;
+  if (!options.skipBundles) {
+    log('bundles: esbuild (node22, minify) and cold module init');
+    bundles = await measureBundles({ runs: options.quick ? 3 : 7 });
+  }
+
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+      ' ',
+    ),
+    machine,
+    options,
+    notes: NOTES,
+    run,
+    targets: { source: targetSource, run: targetRun, checks },
+    cpu,
+    bundles,
+    durationSeconds: round((performance.now() - started) / 1000, 1),
+  };
+  const out = resolve(options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+
+  print(`\n${renderRunTables(run)}\n${legend()}\n\n`);
+  if (targetRun)
+    print(`Target pass (SIMULATED delay ${TARGET_DELAY_MS} ms):\n\n${renderRunTables(targetRun)}\n`);
+  print(
+    `Targets (batch ${TARGET_SIZE}, SIMULATED delay ${TARGET_DELAY_MS} ms, two-phase, trivial handler; from the ${targetSource}):\n`,
+  );
+  print(checks.length > 0 ? renderTargets(checks) : '  skipped (--skip-targets)\n');
+  if (cpu) print(`\nPer-record CPU, decode + canonical JSON + SHA-256 (single thread):\n${renderCpu(cpu)}\n`);
+  if (bundles) {
+    print(
+      `\nBundles (esbuild ${machine.esbuild}: bundle, platform node, target node22, minify, cjs, SDK included; cold init = median of ${bundles[0]?.runs ?? 0} fresh \`node -e "require(bundle)"\` minus a bare \`node -e ""\` of ${round(bundles[0]?.bareNodeMs ?? 0, 1)} ms, on Node ${machine.node}):\n${renderBundles(bundles)}\n`,
+    );
+  }
+  print(
+    `\nMachine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.dynamoDbLocal}. Took ${report.durationSeconds} s. JSON: ${options.out}\n`,
+  );
+  const violations = [...run.measurements, ...(targetRun?.measurements ?? [])].filter(
+    (m) => m.violations.length > 0,
+  );
+  if (violations.length > 0) {
+    log(`${violations.length} measurement(s) broke effectively-once expectations; see the tables.`);
+    return 1;
+  }
+  return 0;
+}
+
+if (require.main === module) runMain(main, 'npm run bench -- --help');

@@ -1,0 +1,348 @@
+import type { BundleFigures } from './bundles';
+import type { KeyCpuFigures } from './cpu';
+import type { BenchRun, Measurement } from './measure';
+import { SIDE_LABELS, type SideName } from './sides';
+import type { Scenario } from './workload';
+
+/** Short names of operations in tables. */
+const OP_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  BatchGetItem: 'BGet',
+  GetItem: 'Get',
+  PutItem: 'Put',
+  UpdateItem: 'Upd',
+  DeleteItem: 'Del',
+  TransactWriteItems: 'TxW',
+  BatchWriteItem: 'BWr',
+};
+
+const SCENARIO_LABELS: Readonly<Record<Scenario, string>> = {
+  fresh: 'fresh batch',
+  redelivered: 'redelivered (all done)',
+  'after-failure': 'redelivery after fail @60%',
+  'in-batch-duplicates': '20% in-batch duplicates',
+};
+
+const SIDE_SHORT: Readonly<Record<SideName, string>> = {
+  baseline: 'Powertools',
+  'two-phase': 'ours 2-phase',
+  transactional: 'ours tx',
+};
+
+/** One target of the issue, evaluated on a run. */
+export interface TargetCheck {
+  readonly name: string;
+  /** `null` when the run cannot tell (wrong delay, size or scenario missing). */
+  readonly met: boolean | null;
+  readonly detail: string;
+}
+
+/** Simulated delay (ms) under which the targets are defined. */
+export const TARGET_DELAY_MS = 5;
+
+/** Batch size at which the targets are defined. */
+export const TARGET_SIZE = 100;
+
+/**
+ * Evaluates the targets (batch of 100, 5 ms simulated delay, two-phase, trivial handler) for each
+ * partition count of the run:
+ * - redelivered batch at least 10x faster than the baseline with at most 1 request per 100 records;
+ * - fresh batch at least 3x faster with at most 2 writes per record.
+ *
+ * @example
+ * ```ts
+ * for (const t of evaluateTargets(run)) console.log(t.met ? 'MET' : 'NOT MET', t.name, t.detail);
+ * ```
+ */
+export function evaluateTargets(run: BenchRun): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  if (run.simulatedDelayMs !== TARGET_DELAY_MS) {
+    return [
+      {
+        name: 'targets',
+        met: null,
+        detail: `not evaluated: defined with a simulated delay of ${TARGET_DELAY_MS} ms, this run has ${run.simulatedDelayMs} ms`,
+      },
+    ];
+  }
+  const partitionCounts = [...new Set(run.measurements.map((m) => m.partitions))].sort((a, b) => a - b);
+  for (const partitions of partitionCounts) {
+    const find = (scenario: Scenario, side: SideName) =>
+      run.measurements.find(
+        (m) =>
+          m.scenario === scenario && m.side === side && m.size === TARGET_SIZE && m.partitions === partitions,
+      );
+    const where = `batch ${TARGET_SIZE}, ${partitions} partition${partitions === 1 ? '' : 's'}`;
+    const redelivered = find('redelivered', 'two-phase');
+    if (redelivered?.ratioVsBaseline != null) {
+      const perHundred = (redelivered.requestsTotal / redelivered.size) * 100;
+      const met = redelivered.ratioVsBaseline >= 10 && perHundred <= 1;
+      checks.push({
+        name: `redelivered >= 10x faster, <= 1 request per 100 records (${where})`,
+        met,
+        detail: `${redelivered.ratioVsBaseline}x faster; ${fmt(perHundred, 2)} requests per 100 records`,
+      });
+    } else {
+      checks.push({ name: `redelivered (${where})`, met: null, detail: 'not measured in this run' });
+    }
+    const fresh = find('fresh', 'two-phase');
+    if (fresh?.ratioVsBaseline != null) {
+      const met = fresh.ratioVsBaseline >= 3 && fresh.writesPerRecord <= 2;
+      checks.push({
+        name: `fresh >= 3x faster, <= 2 writes per record (${where})`,
+        met,
+        detail: `${fresh.ratioVsBaseline}x faster; ${fmt(fresh.writesPerRecord, 2)} writes per record`,
+      });
+    } else {
+      checks.push({ name: `fresh (${where})`, met: null, detail: 'not measured in this run' });
+    }
+  }
+  return checks;
+}
+
+/**
+ * Renders the measurements of a run as plain-text tables, one per batch size and partition count.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderRunTables(run));
+ * ```
+ */
+export function renderRunTables(run: BenchRun): string {
+  const delay =
+    run.simulatedDelayMs > 0
+      ? `SIMULATED network delay ${run.simulatedDelayMs} ms per DynamoDB request`
+      : 'no simulated delay (DynamoDB Local on loopback)';
+  const out: string[] = [];
+  for (const { size, partitions, rows } of groupsOf(run.measurements)) {
+    out.push(
+      `Batch of ${size} records, ${partitions} partition${partitions === 1 ? '' : 's'}: ${delay}; median of ${run.rounds} round${run.rounds === 1 ? '' : 's'} after ${run.warmup} warm-up`,
+    );
+    out.push(renderTable(rows, run.capacityReported));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/**
+ * Renders the same tables as Markdown (for the README).
+ *
+ * @example
+ * ```ts
+ * const md = renderRunMarkdown(run, { sizes: [100] });
+ * ```
+ */
+export function renderRunMarkdown(
+  run: BenchRun,
+  filter: { readonly sizes?: readonly number[] } = {},
+): string {
+  const out: string[] = [];
+  for (const { size, partitions, rows } of groupsOf(run.measurements)) {
+    if (filter.sizes && !filter.sizes.includes(size)) continue;
+    const delay =
+      run.simulatedDelayMs > 0
+        ? `**simulated** delay ${run.simulatedDelayMs} ms per request`
+        : 'no simulated delay';
+    out.push(`Batch of ${size}, ${partitions} partition${partitions === 1 ? '' : 's'}, ${delay}:`, '');
+    out.push(
+      '| scenario | side | wall ms | ms/record | baseline/ours | requests | writes/rec | RCU | WCU | failed cond. writes | CPU ms bench/engine |',
+    );
+    out.push('|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|');
+    for (const m of rows) {
+      out.push(
+        `| ${SCENARIO_LABELS[m.scenario]} | ${SIDE_SHORT[m.side]} | ${fmt(m.wallMsMedian, 1)} | ${fmt(m.msPerRecord, 3)} | ${ratioOf(m)} | ${requestsOf(m)} | ${fmt(m.writesPerRecord, 2)} | ${capacityOf(m.readCapacityUnits)} | ${capacityOf(m.writeCapacityUnits)} | ${m.conditionalCheckFailures} | ${cpuOf(m)} |`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/**
+ * Renders the targets as lines `MET` / `NOT MET` / `n/a`.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderTargets(evaluateTargets(run)));
+ * ```
+ */
+export function renderTargets(checks: readonly TargetCheck[]): string {
+  return `${checks
+    .map((c) => `  [${c.met === null ? 'n/a' : c.met ? 'MET' : 'NOT MET'}] ${c.name}: ${c.detail}`)
+    .join('\n')}\n`;
+}
+
+/**
+ * Renders the per-record CPU figures of decode + canonical JSON + hash.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderCpu(await measureKeyCpu()));
+ * ```
+ */
+export function renderCpu(figures: readonly KeyCpuFigures[]): string {
+  const rows = figures.map((f) => [
+    `${fmt(f.valueBytes / 1024, 0)} KB`,
+    String(f.iterations),
+    fmt(f.usPerRecord.decode, 1),
+    fmt(f.usPerRecord.canonicalJson, 1),
+    fmt(f.usPerRecord.hash, 1),
+    fmt(f.usPerRecord.total, 1),
+  ]);
+  return table(
+    [
+      'value',
+      'iterations',
+      'decodeEvent µs',
+      'canonical JSON µs',
+      'SHA-256 µs',
+      'decode + computeKey µs/record',
+    ],
+    rows,
+    [false, true, true, true, true, true],
+  );
+}
+
+/**
+ * Renders bundle sizes and cold module-init times.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderBundles(await measureBundles()));
+ * ```
+ */
+export function renderBundles(figures: readonly BundleFigures[]): string {
+  const rows = figures.map((f) => [
+    f.name,
+    `${fmt(f.bytes / 1024, 1)} KB`,
+    `${fmt(f.gzipBytes / 1024, 1)} KB`,
+    fmt(f.coldInitMs, 1),
+    fmt(f.requireMs, 1),
+    f.placeholder ? 'PLACEHOLDER handler' : '',
+  ]);
+  return table(
+    [
+      'function',
+      'bundle (minified)',
+      'gzip',
+      'cold init ms (minus bare node)',
+      'require() ms in-process',
+      '',
+    ],
+    rows,
+    [false, true, true, true, true, false],
+  );
+}
+
+function renderTable(rows: readonly Measurement[], capacityReported: boolean): string {
+  const body = rows.map((m) => [
+    SCENARIO_LABELS[m.scenario],
+    SIDE_SHORT[m.side],
+    fmt(m.wallMsMedian, 1),
+    fmt(m.msPerRecord, 3),
+    ratioOf(m),
+    requestsOf(m),
+    fmt((m.requestsTotal / m.size) * 100, 1),
+    fmt(m.writesPerRecord, 2),
+    capacityReported ? capacityOf(m.readCapacityUnits) : 'not reported',
+    capacityReported ? capacityOf(m.writeCapacityUnits) : 'not reported',
+    String(m.conditionalCheckFailures),
+    `${m.handlerCalls}/${m.duplicates}`,
+    cpuOf(m),
+    m.violations.length > 0 ? `VIOLATION: ${m.violations.join('; ')}` : '',
+  ]);
+  return table(
+    [
+      'scenario',
+      'side',
+      'wall ms',
+      'ms/rec',
+      'base/ours',
+      'requests',
+      'req/100 rec',
+      'writes/rec',
+      'RCU',
+      'WCU',
+      'cond.fail',
+      'ran/dup',
+      'CPU ms bench/engine',
+      '',
+    ],
+    body,
+    [false, false, true, true, true, false, true, true, true, true, true, true, true, false],
+  );
+}
+
+/**
+ * The legend printed under the tables.
+ *
+ * @example
+ * ```ts
+ * console.log(legend());
+ * ```
+ */
+export function legend(): string {
+  return [
+    'Sides:',
+    ...Object.entries(SIDE_LABELS).map(([side, label]) => `  ${SIDE_SHORT[side as SideName]}: ${label}`),
+    'Columns: wall ms = median wall time of the measured delivery; ms/rec = wall / records; base/ours =',
+    '  baseline wall / this side; requests = HTTP attempts by operation (BGet BatchGetItem, Put PutItem,',
+    '  Upd UpdateItem, Del DeleteItem, TxW TransactWriteItems); RCU/WCU = capacity units the engine reported',
+    '  (ReturnConsumedCapacity TOTAL) on successful requests; cond.fail = writes rejected by their condition',
+    '  (billed >= 1 WCU each on AWS, but no error response reports capacity); ran/dup = handler runs / records',
+    '  answered as already done; CPU ms bench/engine = CPU time of this process (handler, layer, SDK) and of',
+    '  the DynamoDB Local JVM during the delivery (both on the same 2 cores). The tx side is compared with the',
+    '  same trivial-handler baseline.',
+  ].join('\n');
+}
+
+function groupsOf(measurements: readonly Measurement[]) {
+  const groups: { size: number; partitions: number; rows: Measurement[] }[] = [];
+  for (const m of measurements) {
+    let group = groups.find((g) => g.size === m.size && g.partitions === m.partitions);
+    if (!group) {
+      group = { size: m.size, partitions: m.partitions, rows: [] };
+      groups.push(group);
+    }
+    group.rows.push(m);
+  }
+  return groups;
+}
+
+function ratioOf(m: Measurement): string {
+  return m.ratioVsBaseline === null ? '-' : `${fmt(m.ratioVsBaseline, 1)}x`;
+}
+
+function requestsOf(m: Measurement): string {
+  return Object.entries(m.requests)
+    .map(([op, n]) => `${OP_ABBREVIATIONS[op] ?? op} ${n}`)
+    .join(', ');
+}
+
+function cpuOf(m: Measurement): string {
+  return `${fmt(m.benchCpuMs, 0)}/${m.engineCpuMs === null ? '?' : fmt(m.engineCpuMs, 0)}`;
+}
+
+function capacityOf(units: number | null): string {
+  return units === null ? 'not reported' : fmt(units, 1);
+}
+
+function fmt(value: number, decimals: number): string {
+  return value.toFixed(decimals);
+}
+
+function table(
+  headers: readonly string[],
+  rows: readonly string[][],
+  rightAlign: readonly boolean[],
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        return rightAlign[i] ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
