@@ -64,8 +64,9 @@ export class DemoKafkaStack extends Stack {
       description: 'MSK Serverless demo cluster, its clients and the Lambda/STS interface endpoints',
     });
     // Members of the group (the ESM pollers, clients you launch with it) reach the brokers and the endpoints.
-    this.securityGroup.connections.allowInternally(ec2.Port.tcp(MSK_IAM_PORT), 'Kafka (IAM auth)');
-    this.securityGroup.connections.allowInternally(ec2.Port.tcp(443), 'Lambda and STS interface endpoints');
+    // (Ingress only: the group allows all outbound traffic already.)
+    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka (IAM auth)');
+    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(443), 'Lambda and STS interface endpoints');
 
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     for (const [endpointId, service] of [
@@ -76,7 +77,7 @@ export class DemoKafkaStack extends Stack {
         service,
         subnets,
         securityGroups: [this.securityGroup],
-        // Reachable from members of the group only (allowInternally above), not from the whole VPC CIDR.
+        // Reachable from members of the group only (ingress rules above), not from the whole VPC CIDR.
         open: false,
         privateDnsEnabled: true,
       });
