@@ -23,7 +23,7 @@ file-backed under .local/dynamodb/ (the same state npm run invoke uses), or in m
 Then, in another shell:
   export ${ENV.DYNAMODB_ENDPOINT}=http://localhost:8000
   npm run invoke -- spellchecker events/spellchecker-happy-path.json
-  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 \\
+  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws dynamodb scan --table-name ${LOCAL_TABLES.idempotency} --endpoint-url http://localhost:8000
 `;
 
