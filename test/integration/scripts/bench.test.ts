@@ -1,0 +1,124 @@
+import { type BenchRun, type Measurement, runBenchmark } from '../../../scripts/bench/measure';
+import { parseBenchArgs } from '../../../scripts/bench/options';
+import { evaluateTargets } from '../../../scripts/bench/report';
+import type { SideName } from '../../../scripts/bench/sides';
+import type { Scenario } from '../../../scripts/bench/workload';
+import { UsageError } from '../../../scripts/lib/cli';
+import { testEndpoint } from '../../helpers/dynamo';
+import { must } from '../../helpers/layer';
+
+// The project-level testTimeout is not applied to hooks; the bench's core takes a few seconds.
+jest.setTimeout(60_000);
+
+describe('npm run bench: core measurement (batch of 10, one round, no delay)', () => {
+  let run: BenchRun;
+  const find = (scenario: Scenario, side: SideName): Measurement =>
+    must(
+      run.measurements.find((m) => m.scenario === scenario && m.side === side),
+      `a ${side} measurement for ${scenario}`,
+    );
+
+  beforeAll(async () => {
+    // GIVEN the shared DynamoDB Local; WHEN the bench's core runs every scenario once on 10 records
+    run = await runBenchmark({
+      endpoint: testEndpoint(),
+      sizes: [10],
+      partitions: [1],
+      scenarios: ['fresh', 'redelivered', 'after-failure', 'in-batch-duplicates'],
+      rounds: 1,
+      warmup: 0,
+      delayMs: 0,
+    });
+  });
+
+  test('measures every scenario for every side, and effectively-once held everywhere', () => {
+    expect(run.measurements).toHaveLength(4 * 3);
+    expect(run.measurements.flatMap((m) => m.violations)).toEqual([]);
+    expect(run.simulatedDelayMs).toBe(0);
+    for (const m of run.measurements) {
+      expect(m.rounds).toHaveLength(1);
+      expect(m.ratioVsBaseline === null).toBe(m.side === 'baseline');
+    }
+  });
+
+  test('a redelivered batch costs ours exactly one BatchGetItem and no write; the baseline one failed PutItem per record', () => {
+    const ours = find('redelivered', 'two-phase');
+    expect(ours.requests).toEqual({ BatchGetItem: 1 });
+    expect(ours.writes).toBe(0);
+    expect(ours.handlerCalls).toBe(0);
+    expect(ours.duplicates).toBe(10);
+    expect(find('redelivered', 'transactional').requests).toEqual({ BatchGetItem: 1 });
+
+    const baseline = find('redelivered', 'baseline');
+    expect(baseline.requests).toEqual({ PutItem: 10 });
+    expect(baseline.conditionalCheckFailures).toBe(10);
+    expect(baseline.handlerCalls).toBe(0);
+  });
+
+  test('a fresh batch: two writes per record on both sides, plus one BatchGetItem on ours; one transaction per record in transactional mode', () => {
+    expect(find('fresh', 'baseline').requests).toEqual({ PutItem: 10, UpdateItem: 10 });
+    expect(find('fresh', 'two-phase').requests).toEqual({ BatchGetItem: 1, UpdateItem: 20 });
+    expect(find('fresh', 'two-phase').writesPerRecord).toBe(2);
+    expect(find('fresh', 'transactional').requests).toEqual({
+      BatchGetItem: 1,
+      UpdateItem: 10,
+      TransactWriteItems: 10,
+    });
+    for (const side of ['baseline', 'two-phase', 'transactional'] as const) {
+      expect(find('fresh', side).handlerCalls).toBe(10);
+    }
+  });
+
+  test('the redelivery after a failure at 60% redoes only the 4 unfinished records', () => {
+    // Records 0-5 completed before record 6 failed; the redelivery runs 6-9.
+    const baseline = find('after-failure', 'baseline');
+    expect(baseline.requests).toEqual({ PutItem: 10, UpdateItem: 4 });
+    expect(baseline.conditionalCheckFailures).toBe(6);
+    expect(baseline.handlerCalls).toBe(4);
+    const ours = find('after-failure', 'two-phase');
+    expect(ours.requests).toEqual({ BatchGetItem: 1, UpdateItem: 8 });
+    expect(ours.handlerCalls).toBe(4);
+    expect(ours.duplicates).toBe(6);
+  });
+
+  test('20% in-batch duplicates run once: ours claims only the 8 distinct events', () => {
+    expect(find('in-batch-duplicates', 'baseline').requests).toEqual({ PutItem: 10, UpdateItem: 8 });
+    expect(find('in-batch-duplicates', 'two-phase').requests).toEqual({ BatchGetItem: 1, UpdateItem: 16 });
+    expect(find('in-batch-duplicates', 'two-phase').handlerCalls).toBe(8);
+    expect(find('in-batch-duplicates', 'two-phase').duplicates).toBe(2);
+  });
+
+  test('capacity is requested with every call and reported by the engine', () => {
+    expect(run.capacityReported).toBe(true);
+    expect(find('fresh', 'baseline').writeCapacityUnits).toBeGreaterThanOrEqual(20);
+    expect(find('redelivered', 'two-phase').readCapacityUnits).toBeGreaterThan(0);
+    expect(find('redelivered', 'two-phase').writeCapacityUnits).toBe(0);
+  });
+
+  test('targets are not evaluated on a run without the 5 ms simulated delay', () => {
+    expect(evaluateTargets(run)).toEqual([expect.objectContaining({ met: null })]);
+  });
+});
+
+describe('npm run bench: command line', () => {
+  test('defaults, --quick, and explicit flags over --quick', () => {
+    expect(parseBenchArgs([])).toMatchObject({
+      sizes: [10, 100, 500],
+      partitions: [1, 4],
+      rounds: 3,
+      delayMs: 0,
+    });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ sizes: [10, 100], partitions: [1] });
+    expect(parseBenchArgs(['--quick', '--sizes', '500', '--delay-ms', '5'])).toMatchObject({
+      sizes: [500],
+      delayMs: 5,
+    });
+  });
+
+  test('fails on an unknown scenario, a bad number or an unknown flag, naming it', () => {
+    expect(() => parseBenchArgs(['--scenarios', 'fresh,sideways'])).toThrow(/--scenarios: unknown sideways/);
+    expect(() => parseBenchArgs(['--rounds', '0'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--sizes', '10,x'])).toThrow(/--sizes: "x"/);
+    expect(() => parseBenchArgs(['--bogus'])).toThrow(UsageError);
+  });
+});
