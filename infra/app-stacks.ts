@@ -8,15 +8,32 @@ import { EffectivelyOnceStack } from './stacks/effectively-once-stack';
  * ARN used when neither `clusterArn` nor `demo` is given, so that `cdk synth` works in CI. It
  * names no real cluster: a deploy with it fails when CloudFormation creates the event source
  * mappings, and synth warns about it.
+ *
+ * @example
+ * ```ts
+ * if (config.clusterArn === undefined) console.warn(`synthesizing on ${PLACEHOLDER_CLUSTER_ARN}`);
+ * ```
  */
 export const PLACEHOLDER_CLUSTER_ARN =
   'arn:aws:kafka:us-east-1:000000000000:cluster/set-clusterArn-context/00000000-0000-0000-0000-000000000000-0';
 
-/** Id of the warning a synth without a cluster shows. */
+/**
+ * Id of the warning a synth without a cluster shows; a CI that wants `--strict` can acknowledge it.
+ *
+ * @example
+ * ```ts
+ * Validations.of(stack).acknowledge({ id: `Annotation::${PLACEHOLDER_WARNING_ID}`, reason: 'CI synth only' });
+ * ```
+ */
 export const PLACEHOLDER_WARNING_ID = '@kafka-effectively-once/placeholder-cluster-arn';
 
 /**
  * The app's configuration, parsed from CDK context by {@link parseAppConfig}.
+ *
+ * @example
+ * ```ts
+ * const config: AppConfig = { target: 'aws', demo: true, removalPolicy: RemovalPolicy.DESTROY };
+ * ```
  */
 export interface AppConfig {
   /** `aws` (the default) or `localstack` (same constructs, no Kafka trigger). */
@@ -29,7 +46,14 @@ export interface AppConfig {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** Raw context values, as `app.node.tryGetContext` returns them (strings from `-c`, or JSON from cdk.json). */
+/**
+ * Raw context values, as `app.node.tryGetContext` returns them (strings from `-c`, or JSON from cdk.json).
+ *
+ * @example
+ * ```ts
+ * const raw: RawAppContext = { target: app.node.tryGetContext('target') };
+ * ```
+ */
 export interface RawAppContext {
   readonly target?: unknown;
   readonly clusterArn?: unknown;
@@ -88,6 +112,11 @@ function parseBoolean(key: string, value: unknown): boolean {
 
 /**
  * The stacks {@link addAppStacks} created.
+ *
+ * @example
+ * ```ts
+ * const { main, demo } = addAppStacks(app, config);
+ * ```
  */
 export interface AppStacks {
   /** The consumers' stack (the LocalStack variant when `target` is `localstack`). */

@@ -3,6 +3,11 @@ import { ENV } from '../shared';
 
 /**
  * What the stack needs to know about one consumer of the template.
+ *
+ * @example
+ * ```ts
+ * const orders: ConsumerDefinition = { name: 'orders', id: 'Orders', entry, topics: ['orders.v1'], tableEnvironmentVariable: 'ORDERS_TABLE_NAME' };
+ * ```
  */
 export interface ConsumerDefinition {
   /** Service name: `POWERTOOLS_SERVICE_NAME`, the idempotency keys' namespace, the consumer group id base. */

@@ -5,7 +5,14 @@ import { MetricName } from '../../shared';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { IdempotentKafkaConsumer } from './idempotent-kafka-consumer';
 
-/** The layer's outcome counters shown per consumer, in this order. */
+/**
+ * The layer's outcome counters shown per consumer, in this order.
+ *
+ * @example
+ * ```ts
+ * const widgets = DASHBOARD_LAYER_METRICS.map((name) => consumer.metric(name));
+ * ```
+ */
 export const DASHBOARD_LAYER_METRICS = [
   MetricName.PROCESSED,
   MetricName.DUPLICATE,
@@ -14,7 +21,14 @@ export const DASHBOARD_LAYER_METRICS = [
   MetricName.TAKEOVER,
 ] as const;
 
-/** Something with DynamoDB throttle metrics (the idempotency table, a consumer table). */
+/**
+ * Something with DynamoDB throttle metrics (the idempotency table, a consumer table).
+ *
+ * @example
+ * ```ts
+ * const sources: IThrottleMetricSource[] = [idempotencyTable, essayTable];
+ * ```
+ */
 export interface IThrottleMetricSource {
   /** Read and write throttle events. */
   metricThrottleEvents(props?: cloudwatch.MetricOptions): cloudwatch.IMetric[];
@@ -22,6 +36,11 @@ export interface IThrottleMetricSource {
 
 /**
  * Properties of a {@link ConsumerDashboard}.
+ *
+ * @example
+ * ```ts
+ * const props: ConsumerDashboardProps = { consumers: [spellchecker], tables: [idempotency], deadLetterQueue: dlq };
+ * ```
  */
 export interface ConsumerDashboardProps {
   /** The consumers to show, one row each. */

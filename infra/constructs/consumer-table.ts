@@ -7,6 +7,11 @@ import { CONSUMER_TABLE_SCHEMA } from '../../shared';
 
 /**
  * Properties of a {@link ConsumerTable}.
+ *
+ * @example
+ * ```ts
+ * new ConsumerTable(this, 'EssayTable', { removalPolicy: RemovalPolicy.DESTROY });
+ * ```
  */
 export interface ConsumerTableProps {
   /**

@@ -6,6 +6,11 @@ import { checkIntegerRange } from '../lib/validate';
 
 /**
  * Properties of a {@link DeadLetterQueue}.
+ *
+ * @example
+ * ```ts
+ * new DeadLetterQueue(this, 'DeadLetterQueue', { depthAlarmThreshold: 10, alarmAction: new SnsAction(topic) });
+ * ```
  */
 export interface DeadLetterQueueProps {
   /**

@@ -9,6 +9,11 @@ import { IDEMPOTENCY_TABLE_ACTIONS, IDEMPOTENCY_TABLE_SCHEMA } from '../../share
 /**
  * What a consumer needs from the idempotency table: its name for the environment, and a grant
  * of exactly the actions the shared layer performs.
+ *
+ * @example
+ * ```ts
+ * function wire(table: IIdempotencyTable, fn: lambda.Function) { table.grantIdempotency(fn); }
+ * ```
  */
 export interface IIdempotencyTable {
   /** Name of the table (a token until deploy time). */
@@ -21,6 +26,11 @@ export interface IIdempotencyTable {
 
 /**
  * Properties of an {@link IdempotencyTable}.
+ *
+ * @example
+ * ```ts
+ * new IdempotencyTable(this, 'Idempotency', { removalPolicy: RemovalPolicy.DESTROY, encryptionKey: key });
+ * ```
  */
 export interface IdempotencyTableProps {
   /**

@@ -17,7 +17,14 @@ import { assertClusterArn, kafkaResourceArn } from '../lib/kafka-arns';
 import { checkDurationRange, checkIntegerRange, checkPattern, fail } from '../lib/validate';
 import type { IIdempotencyTable } from './idempotency-table';
 
-/** Default namespace of the layer's metrics; the same default the shared library uses. */
+/**
+ * Default namespace of the layer's metrics; the same default the shared library uses.
+ *
+ * @example
+ * ```ts
+ * new cloudwatch.Metric({ namespace: DEFAULT_METRICS_NAMESPACE, metricName: MetricName.PROCESSED });
+ * ```
+ */
 export const DEFAULT_METRICS_NAMESPACE = 'KafkaIdempotency';
 
 /** Lambda's limit on the timeout of a function behind a Kafka event source mapping. */
@@ -37,6 +44,11 @@ const MIN_NODE_MAJOR = 22;
  * the same deliberately chosen error handling. The error-handling controls (`retryAttempts`,
  * `bisectBatchOnError`, `maxRecordAge`, `reportBatchItemFailures`, `onFailure`) exist for Kafka
  * ESMs only in provisioned poller mode, so every ESM gets a `provisionedPollerConfig`.
+ *
+ * @example
+ * ```ts
+ * const kafka: KafkaTriggerProps = { clusterArn, topics: ['orders.created.v1'], consumerGroupId: 'orders', retryAttempts: 5 };
+ * ```
  */
 export interface KafkaTriggerProps {
   /**
@@ -122,6 +134,11 @@ export interface KafkaTriggerProps {
 
 /**
  * Properties of an {@link IdempotentKafkaConsumer}.
+ *
+ * @example
+ * ```ts
+ * new IdempotentKafkaConsumer(this, 'Orders', { entry, serviceName: 'orders', idempotencyTable, deadLetterQueue, kafka });
+ * ```
  */
 export interface IdempotentKafkaConsumerProps {
   /** Path of the handler's entry file (TypeScript), bundled locally with esbuild. */

@@ -3,6 +3,11 @@ import { Fn, Token } from 'aws-cdk-lib';
 /**
  * The shape of an MSK cluster ARN: `arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>`.
  * Provisioned and serverless clusters share it.
+ *
+ * @example
+ * ```ts
+ * MSK_CLUSTER_ARN_PATTERN.test('arn:aws:kafka:eu-west-1:123456789012:cluster/demo/uuid-1'); // true
+ * ```
  */
 export const MSK_CLUSTER_ARN_PATTERN = /^arn:aws[a-zA-Z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[^/]+\/[^/]+$/;
 

@@ -3,11 +3,23 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import type { Construct } from 'constructs';
 
-/** Port of MSK's IAM (SASL/IAM over TLS) listener. */
+/**
+ * Port of MSK's IAM (SASL/IAM over TLS) listener.
+ *
+ * @example
+ * ```ts
+ * securityGroup.addIngressRule(clientGroup, ec2.Port.tcp(MSK_IAM_PORT));
+ * ```
+ */
 export const MSK_IAM_PORT = 9098;
 
 /**
  * Properties of a {@link DemoKafkaStack}.
+ *
+ * @example
+ * ```ts
+ * new DemoKafkaStack(app, STACK_NAMES.demoCluster, { maxAzs: 3 });
+ * ```
  */
 export interface DemoKafkaStackProps extends StackProps {
   /**
@@ -66,7 +78,11 @@ export class DemoKafkaStack extends Stack {
     // Members of the group (the ESM pollers, clients you launch with it) reach the brokers and the endpoints.
     // (Ingress only: the group allows all outbound traffic already.)
     this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka (IAM auth)');
-    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(443), 'Lambda and STS interface endpoints');
+    this.securityGroup.addIngressRule(
+      this.securityGroup,
+      ec2.Port.tcp(443),
+      'Lambda and STS interface endpoints',
+    );
 
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     for (const [endpointId, service] of [

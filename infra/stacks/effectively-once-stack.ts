@@ -10,6 +10,11 @@ import { functionNameOutputKey, STACK_OUTPUTS } from '../stack-outputs';
 
 /**
  * Properties of an {@link EffectivelyOnceStack}.
+ *
+ * @example
+ * ```ts
+ * new EffectivelyOnceStack(app, STACK_NAMES.main, { clusterArn, removalPolicy: RemovalPolicy.DESTROY });
+ * ```
  */
 export interface EffectivelyOnceStackProps extends StackProps {
   /**

@@ -1,7 +1,14 @@
 import * as path from 'node:path';
 import { STACK_NAMES } from '../../infra/stack-outputs';
 
-/** One command to run: the program and its arguments (no shell). */
+/**
+ * One command to run: the program and its arguments (no shell).
+ *
+ * @example
+ * ```ts
+ * const step: Command = { command: 'npx', args: ['cdklocal', 'synth'] };
+ * ```
+ */
 export interface Command {
   readonly command: string;
   readonly args: readonly string[];

@@ -3,10 +3,24 @@
  * the one `cdklocal` and the AWS SDKs read, so deploy and invoke cannot target different hosts.
  */
 
-/** LocalStack's default edge endpoint. */
+/**
+ * LocalStack's default edge endpoint.
+ *
+ * @example
+ * ```ts
+ * await assertLocalStackReady(DEFAULT_LOCALSTACK_ENDPOINT);
+ * ```
+ */
 export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://localhost:4566';
 
-/** Region used when neither `AWS_REGION` nor `AWS_DEFAULT_REGION` is set. */
+/**
+ * Region used when neither `AWS_REGION` nor `AWS_DEFAULT_REGION` is set.
+ *
+ * @example
+ * ```ts
+ * const region = process.env.AWS_REGION ?? DEFAULT_LOCALSTACK_REGION;
+ * ```
+ */
 export const DEFAULT_LOCALSTACK_REGION = 'us-east-1';
 
 /**
@@ -47,10 +61,24 @@ export function resolveRegion(env: NodeJS.ProcessEnv = process.env): string {
   return env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || DEFAULT_LOCALSTACK_REGION;
 }
 
-/** Credentials LocalStack accepts; the scripts never use real AWS credentials. */
+/**
+ * Credentials LocalStack accepts; the scripts never use real AWS credentials.
+ *
+ * @example
+ * ```ts
+ * new LambdaClient({ endpoint, region, credentials: LOCALSTACK_CREDENTIALS });
+ * ```
+ */
 export const LOCALSTACK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
-/** Error raised when LocalStack cannot be reached or is not ready. */
+/**
+ * Error raised when LocalStack cannot be reached or is not ready.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof LocalStackUnavailableError) console.error(error.message);
+ * ```
+ */
 export class LocalStackUnavailableError extends Error {
   constructor(message: string, options?: { readonly cause?: unknown }) {
     super(message, options);

@@ -4,7 +4,14 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { LOCALSTACK_CREDENTIALS } from './endpoint';
 
-/** Where and as whom the scripts talk to LocalStack. */
+/**
+ * Where and as whom the scripts talk to LocalStack.
+ *
+ * @example
+ * ```ts
+ * const target: LocalStackTarget = { endpoint: 'http://localhost:4566', region: 'us-east-1' };
+ * ```
+ */
 export interface LocalStackTarget {
   /** Edge endpoint, e.g. `http://localhost:4566`. */
   readonly endpoint: string;
@@ -48,7 +55,14 @@ export async function readMskEvent(
   return { bytes: new Uint8Array(bytes), recordCount };
 }
 
-/** What a synchronous invocation returned. */
+/**
+ * What a synchronous invocation returned.
+ *
+ * @example
+ * ```ts
+ * const { functionError, payload } = await invokeFunction(target, functionName, event.bytes);
+ * ```
+ */
 export interface InvocationResult {
   /** HTTP status of the Invoke call (200 for a completed invocation, errors included). */
   readonly statusCode: number;

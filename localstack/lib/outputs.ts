@@ -2,10 +2,24 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../infra/stack-outputs';
 
-/** Where `localstack:deploy` writes the stack outputs (`cdklocal deploy --outputs-file`). */
+/**
+ * Where `localstack:deploy` writes the stack outputs (`cdklocal deploy --outputs-file`).
+ *
+ * @example
+ * ```ts
+ * const outputs = await readStackOutputs(DEFAULT_OUTPUTS_FILE);
+ * ```
+ */
 export const DEFAULT_OUTPUTS_FILE = path.join(__dirname, '..', '..', '.local', 'localstack', 'outputs.json');
 
-/** The LocalStack stack's outputs, by output key. */
+/**
+ * The LocalStack stack's outputs, by output key.
+ *
+ * @example
+ * ```ts
+ * const outputs: StackOutputs = { IdempotencyTableName: 'KafkaEffectivelyOnceLocal-IdempotencyTable-1' };
+ * ```
+ */
 export type StackOutputs = Readonly<Record<string, string>>;
 
 /**
