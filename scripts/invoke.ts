@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MSKEvent } from 'aws-lambda';
-import { ENV, optionalEnv } from '../shared';
+import { type BatchReport, ENV, optionalEnv } from '../shared';
 import { intFlag, reserveStdout, runMain, UsageError } from './lib/cli';
 import {
   brokenSummary,
@@ -22,6 +22,7 @@ import {
   importHandler,
   LOCAL_DB_PATH,
   LOCAL_TABLES,
+  type LocalDynamo,
   listFunctions,
   openDynamo,
   REPO_ROOT,
@@ -240,9 +241,12 @@ export async function runInvoke(argv: readonly string[]): Promise<number> {
   });
   const deadLetterFile = deadLetterPath(env[ENV.DEAD_LETTER_QUEUE_URL] ?? '');
 
-  const ddb = await openDynamo({ endpoint });
-  let summary: InvokeSummary;
-  let code = 0;
+  let ddb: LocalDynamo;
+  try {
+    ddb = await openDynamo({ endpoint });
+  } catch (error) {
+    return broken(print, options.functionName, error);
+  }
   try {
     process.stderr.write(
       ddb.embedded
@@ -252,48 +256,77 @@ export async function runInvoke(argv: readonly string[]): Promise<number> {
     await ensureLocalTables(ddb.client, tables);
     Object.assign(process.env, env, { [ENV.DYNAMODB_ENDPOINT]: ddb.endpoint });
     const deadLettersBefore = await countLines(deadLetterFile);
-
-    try {
-      const handler = await importHandler(options.functionName);
-      const started = Date.now();
-      const report = await handler.process(event, fakeLambdaContext(options.functionName, options.timeoutMs));
-      summary = summarize(options.functionName, report, options.partialBatchResponse);
-      const topics = [...new Set(report.records.map((r) => r.topic))].join(', ');
-      print(`\n${options.functionName} · ${options.eventFile} · topic ${topics || '(none)'}\n\n`);
-      print(`${formatReport(report)}\n\n`);
-      const deadLettersAfter = await countLines(deadLetterFile);
-      const newDeadLetters =
-        deadLettersBefore !== undefined && deadLettersAfter !== undefined
-          ? deadLettersAfter - deadLettersBefore
-          : undefined;
-      print(
-        `${summary.records} record${summary.records === 1 ? '' : 's'} in ${Date.now() - started} ms: ${summary.processed} processed, ${summary.duplicates} duplicate, ${summary.failed} failed, ${summary.retryable} to retry, ${summary.skipped} skipped.\n`,
-      );
-      if (newDeadLetters !== undefined && newDeadLetters > 0) {
-        print(`${newDeadLetters} dead-lettered to ${deadLetterFile?.replace(`${REPO_ROOT}/`, '')}\n`);
-      }
-      print(
-        options.partialBatchResponse
-          ? `Lambda response: ${JSON.stringify({ batchItemFailures: summary.batchItemFailures })}\n`
-          : summary.error
-            ? `Lambda threw (the whole batch will be delivered again): ${summary.error}\n`
-            : 'Lambda returned normally: the batch is done.\n',
-      );
-      if (summary.retryable > 0) {
-        print(
-          'Records to retry were released: a redelivery (invoke the same event again) processes them and skips the completed ones.\n',
-        );
-      }
-    } catch (error) {
-      summary = brokenSummary(options.functionName, error);
-      process.stderr.write(`error: the invocation broke: ${summary.error}\n`);
-      code = 1;
-    }
+    const handler = await importHandler(options.functionName);
+    const started = Date.now();
+    const report = await handler.process(event, fakeLambdaContext(options.functionName, options.timeoutMs));
+    const durationMs = Date.now() - started;
+    const deadLettersAfter = await countLines(deadLetterFile);
+    const summary = summarize(options.functionName, report, options.partialBatchResponse);
+    print(
+      describeInvocation({
+        options,
+        report,
+        summary,
+        durationMs,
+        deadLetters:
+          deadLetterFile !== undefined && deadLettersBefore !== undefined && deadLettersAfter !== undefined
+            ? { file: deadLetterFile, added: deadLettersAfter - deadLettersBefore }
+            : undefined,
+      }),
+    );
+    print(`${JSON.stringify(summary)}\n`);
+    return 0;
+  } catch (error) {
+    return broken(print, options.functionName, error);
   } finally {
     await ddb.close();
   }
+}
+
+/** Reports an invocation that broke: the reason on stderr, the summary line on stdout; exit 1. */
+function broken(print: (text: string) => void, functionName: string, error: unknown): number {
+  const summary = brokenSummary(functionName, error);
+  process.stderr.write(`error: the invocation broke: ${summary.error}\n`);
   print(`${JSON.stringify(summary)}\n`);
-  return code;
+  return 1;
+}
+
+/** The human part of the output: the per-record table, the counts and the Lambda response. */
+function describeInvocation(input: {
+  readonly options: InvokeCliOptions;
+  readonly report: BatchReport;
+  readonly summary: InvokeSummary;
+  readonly durationMs: number;
+  readonly deadLetters: { readonly file: string; readonly added: number } | undefined;
+}): string {
+  const { options, report, summary } = input;
+  const topics = [...new Set(report.records.map((r) => r.topic))].join(', ');
+  const lines = [
+    '',
+    `${options.functionName} · ${options.eventFile} · topic ${topics || '(none)'}`,
+    '',
+    formatReport(report),
+    '',
+    `${summary.records} record${summary.records === 1 ? '' : 's'} in ${input.durationMs} ms: ${summary.processed} processed, ${summary.duplicates} duplicate, ${summary.failed} failed, ${summary.retryable} to retry, ${summary.skipped} skipped.`,
+  ];
+  if (input.deadLetters && input.deadLetters.added > 0) {
+    lines.push(
+      `${input.deadLetters.added} dead-lettered to ${input.deadLetters.file.replace(`${REPO_ROOT}/`, '')}`,
+    );
+  }
+  lines.push(
+    options.partialBatchResponse
+      ? `Lambda response: ${JSON.stringify({ batchItemFailures: summary.batchItemFailures })}`
+      : summary.error
+        ? `Lambda threw (the whole batch will be delivered again): ${summary.error}`
+        : 'Lambda returned normally: the batch is done.',
+  );
+  if (summary.retryable > 0) {
+    lines.push(
+      'Records to retry were released: a redelivery (invoke the same event again) processes them and skips the completed ones.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 if (require.main === module) runMain(() => runInvoke(process.argv.slice(2)), 'npm run invoke -- --help');

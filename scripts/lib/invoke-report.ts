@@ -88,7 +88,14 @@ export function brokenSummary(functionName: string, error: unknown): InvokeSumma
   };
 }
 
-/** What each status means, for the legend under the table. */
+/**
+ * What each record status means, for the legend under the table.
+ *
+ * @example
+ * ```ts
+ * STATUS_MEANING.skipped; // 'not reached: an earlier record of its partition must be retried first'
+ * ```
+ */
 export const STATUS_MEANING: Readonly<Record<RecordStatusInBatch, string>> = {
   processed: 'the handler ran once and its completion is durable',
   duplicate: 'seen before (or earlier in this batch): skipped, the handler did not run',
