@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { type AppStacks, addAppStacks, parseAppConfig } from '../../../infra/app-stacks';
 import { STACK_NAMES } from '../../../infra/stack-outputs';
 import { MSK_IAM_PORT } from '../../../infra/stacks/demo-kafka-stack';
-import { appWithoutBundling, nagErrors, resourcesFor, roleStatements } from '../support';
+import { acknowledgments, appWithoutBundling, nagErrors, resourcesFor, roleStatements } from '../support';
 
 describe('DemoKafkaStack (-c demo=true)', () => {
   let stacks: AppStacks;
@@ -56,6 +56,19 @@ describe('DemoKafkaStack (-c demo=true)', () => {
       /"Fn::Split":\[":cluster\/",\{"Fn::ImportValue":.*\]\}.*":topic\/".*\/huleedu\.essay\.spellcheck\.requested\.v1"/,
     );
     expect(stacks.main.dependencies).toContain(stacks.demo);
+  });
+
+  test('every cdk-nag acknowledgment in the app carries a written reason', () => {
+    const nag = [stacks.main, ...(stacks.demo ? [stacks.demo] : [])]
+      .flatMap((stack) => acknowledgments(stack))
+      .filter((ack) => ack.id.includes('AwsSolutions-'));
+    expect(nag.map((ack) => ack.id.replace(/^Annotation::/, '').replace(/\[.*\]$/, '')).sort()).toEqual([
+      'AwsSolutions-IAM4',
+      'AwsSolutions-IAM4',
+      'AwsSolutions-SQS3',
+      'AwsSolutions-VPC7',
+    ]);
+    for (const ack of nag) expect(ack.reason.length).toBeGreaterThan(60);
   });
 
   test('neither stack has unacknowledged cdk-nag errors', () => {
