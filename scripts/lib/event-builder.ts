@@ -36,12 +36,12 @@ export type MalformedKind = (typeof MALFORMED_KINDS)[number];
  * ```
  */
 export const MALFORMED_DESCRIPTIONS: Readonly<Record<MalformedKind, string>> = {
-  'bad-base64': 'the value field is not base64 at all (the event source always base64-encodes values)',
-  'non-utf8': 'valid base64 of bytes that are not UTF-8 (JSON-looking, with invalid byte sequences)',
-  'non-json': 'valid base64 of UTF-8 text that is not JSON',
+  'bad-base64': 'the value is not base64 (Lambda always base64-encodes values)',
+  'non-utf8': 'base64 of JSON-looking bytes that are not valid UTF-8',
+  'non-json': 'base64 of UTF-8 text that is not JSON',
   'missing-data': 'a JSON envelope without its `data` field',
   'unknown-type': 'a valid envelope of an event type no consumer handles',
-  oversized: `a valid envelope whose value is ${1_048_577} bytes, one over the default 1 MiB limit`,
+  oversized: 'a valid envelope of 1048577 bytes, one over the 1 MiB default limit',
 };
 
 /**
