@@ -185,7 +185,6 @@ export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
       await forEachLimited(order, partitionConcurrency, (key) => batch.runPartition(key));
       const report = await batch.finish(Date.now() - started);
       idem.logger.info('batch processed', {
-        service: idem.service,
         action: 'batch',
         records: report.records.length,
         ...report.counts,
@@ -274,7 +273,6 @@ class BatchRun {
     } catch (error) {
       // The pre-check is an optimisation: each claim still decides, and reports an outage itself.
       this.idem.logger.warn('batch pre-check failed; claiming record by record', {
-        service: this.idem.service,
         action: 'precheck-failed',
         error: describe(error),
       });

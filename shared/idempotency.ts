@@ -738,8 +738,8 @@ export class Idempotency {
 
   private logFields(decoded: DecodedEvent, key: IdempotencyKey): Record<string, unknown> {
     const envelope = decoded.ok ? decoded.envelope : undefined;
+    // `service` comes from the logger itself (Powertools reserves the key and sets it from serviceName).
     return {
-      service: this.service,
       event_type: envelope?.event_type ?? (decoded.ok ? undefined : decoded.eventType),
       event_id: envelope?.event_id,
       correlation_id: envelope?.correlation_id,
