@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../lib/dynamodb-local';
 import { mskEvent, type RecordSpec } from '../lib/msk-events';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../lib/tables';
@@ -138,11 +139,25 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     `chaos: ${workload.events.length} logical events, ${totalRecords} records on ${workload.topics.length} topics x ${options.partitions} partitions`,
   );
 
-  // Workers: every other process runs on a skewed clock.
+  // Workers: the worker and the real consumers bundled once, as the CDK's NodejsFunction bundles a
+  // Lambda (a bundle starts in about half the time tsx needs, and workers are respawned often).
+  const workerFile = join(runDir, 'worker.cjs');
+  await build({
+    entryPoints: [join(__dirname, 'worker.ts')],
+    outfile: workerFile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    logLevel: 'error',
+  });
+  // Every other process runs on a skewed clock.
   const skewRng = rng.fork();
   const pool = new WorkerPool({
     size: options.workers,
-    workerFile: join(__dirname, 'worker.ts'),
+    workerFile,
+    execArgv: ['--enable-source-maps'],
     cwd: repoRoot,
     hardKillAfterMs: HARD_KILL_AFTER_MS,
     blackBoxPath: (pid) => join(runDir, 'black-boxes', `${pid}.json`),

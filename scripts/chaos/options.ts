@@ -20,7 +20,7 @@ export interface ChaosOptions {
   readonly partitionsPerBatch: number;
   /** Share of logical events a producer sends twice (same `data`, new `event_id`). @default 0.1 */
   readonly duplicateRate: number;
-  /** Share of deliveries whose worker is killed (SIGKILL) at a chosen step. @default 0.1 */
+  /** Share of deliveries whose worker is killed (SIGKILL) at a chosen step. @default 0.05 */
   readonly killRate: number;
   /** Share of DynamoDB attempts answered with a throttling error. @default 0.02 */
   readonly throttleRate: number;
@@ -61,7 +61,7 @@ export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
   --partitions <n>           partitions per topic (4)
   --partitions-per-batch <n> most partitions in one delivery (2)
   --duplicate-rate <p>       share of events a producer sends twice, new event_id (0.1)
-  --kill-rate <p>            share of deliveries whose worker is SIGKILLed at a chosen step (0.1)
+  --kill-rate <p>            share of deliveries whose worker is SIGKILLed at a chosen step (0.05)
   --throttle-rate <p>        share of DynamoDB attempts throttled (0.02)
   --drop-rate <p>            share of DynamoDB attempts whose response is lost (0.01)
   --storm-rate <p>           share of deliveries where one store call fails after SDK retries (0.03)
@@ -148,7 +148,7 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
     partitions: integer('--partitions', values.partitions, 4, 1, 256),
     partitionsPerBatch: integer('--partitions-per-batch', values['partitions-per-batch'], 2, 1, 256),
     duplicateRate: rate('--duplicate-rate', values['duplicate-rate'], 0.1),
-    killRate: rate('--kill-rate', values['kill-rate'], 0.1),
+    killRate: rate('--kill-rate', values['kill-rate'], 0.05),
     throttleRate: rate('--throttle-rate', values['throttle-rate'], 0.02, 0.5),
     dropRate: rate('--drop-rate', values['drop-rate'], 0.01, 0.5),
     stormRate: rate('--storm-rate', values['storm-rate'], 0.03),

@@ -30,8 +30,10 @@ export type PoolOutcome =
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {
   readonly size: number;
-  /** The worker's entry file (TypeScript, run with tsx). */
+  /** The worker's entry file. */
   readonly workerFile: string;
+  /** Node options of the workers (`['--import', 'tsx']` to run TypeScript directly). */
+  readonly execArgv: readonly string[];
   /** Environment of the `index`-th worker's `generation`-th process. */
   readonly envFor: (index: number, generation: number) => NodeJS.ProcessEnv;
   /** The black box a worker writes before killing itself, by its pid. */
@@ -57,7 +59,7 @@ interface Slot {
  *
  * @example
  * ```ts
- * const pool = new WorkerPool({ size: 4, workerFile, envFor, blackBoxPath: (pid) => `.local/bb/${pid}.json`, hardKillAfterMs: 2000, cwd });
+ * const pool = new WorkerPool({ size: 4, workerFile, execArgv: [], envFor, blackBoxPath: (pid) => `.local/bb/${pid}.json`, hardKillAfterMs: 2000, cwd });
  * await pool.start();
  * const outcome = await pool.run(job); // when pool.idle > 0
  * await pool.close();
@@ -148,7 +150,7 @@ export class WorkerPool {
     const startedAt = performance.now();
     const child = fork(this.options.workerFile, [], {
       cwd: this.options.cwd,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...this.options.execArgv],
       env: this.options.envFor(slot.index, slot.generation),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
