@@ -4,7 +4,7 @@
  * delivery's faults from the seed, stops and restarts the engine mid-run, then drains, audits and
  * judges.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -80,6 +80,10 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   const dbPath = existsSync('/dev/shm') ? `/dev/shm/chaos-${runId}` : join(runDir, 'db');
   const rng = new Random(options.seed);
   const anomalies: string[] = [];
+  // What happened, delivery by delivery, for reading a failed run afterwards.
+  const journalPath = join(runDir, 'journal.jsonl');
+  const journal = (entry: Record<string, unknown>) =>
+    appendFileSync(journalPath, `${JSON.stringify({ t: Date.now(), ...entry })}\n`);
 
   log(`chaos: run ${runId}; files in ${runDir}; DynamoDB Local data in ${dbPath}`);
   let engine: DynamoDbLocal = await startDynamoDbLocal({ dbPath });
@@ -191,9 +195,12 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   const restartEngine = async (): Promise<void> => {
     const t0 = Date.now();
     log('chaos: stopping DynamoDB Local (SIGKILL)');
+    journal({ engine: 'stop' });
     await engine.stop({ hard: true });
+    journal({ engine: 'stopped' });
     await sleep(options.outageMs);
     engine = await startDynamoDbLocal({ dbPath, port });
+    journal({ engine: 'started' });
     downMs.push(Date.now() - t0);
     log(`chaos: DynamoDB Local back after ${Date.now() - t0} ms`);
   };
@@ -304,8 +311,24 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       deadline: Date.now() + options.timeoutMs,
       faults,
     };
+    const dispatchedAt = Date.now();
     const task = pool.run(job).then((outcome) => {
       const now = Date.now();
+      journal({
+        delivery: job.deliveryId,
+        pid: outcome.pid,
+        topic: topic.log.topic,
+        slices: plan.slices,
+        attempt: plan.attempt,
+        dispatchedAt,
+        faults: { kill: faults.kill, storm: faults.storm, slow: faults.slowEffectMs !== undefined },
+        outcome:
+          outcome.kind === 'done'
+            ? outcome.message.outcome
+            : { kind: 'died', point: outcome.blackBox?.point, signal: outcome.signal },
+        windows:
+          outcome.kind === 'done' ? outcome.message.stats.openWindows : outcome.blackBox?.stats.openWindows,
+      });
       if (outcome.kind === 'done') {
         const m = outcome.message;
         absorb(state, m.stats, 'completion-failed');
@@ -442,9 +465,14 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   const ok = checks.every((c) => c.ok);
   admin.destroy();
   await engine.stop();
-  rmSync(dbPath, { recursive: true, force: true });
-  if (ok && !options.keep) rmSync(runDir, { recursive: true, force: true });
-  else log(`chaos: worker logs, dead letters and black boxes kept in ${runDir}`);
+  if (ok && !options.keep) {
+    rmSync(dbPath, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
+  } else {
+    log(
+      `chaos: journal, worker logs, dead letters and black boxes kept in ${runDir}; DynamoDB Local files in ${dbPath}`,
+    );
+  }
   return {
     options,
     startedAt: new Date(started).toISOString(),

@@ -57,13 +57,26 @@ class ProbeMetrics implements LayerMetrics {
   publishStoredMetrics(): void {}
 }
 
+/** Writes the layer's log lines (compact for `info`) to the worker's file, tagged with the delivery. */
 class FileLogger implements LayerLogger {
   constructor(
     private readonly path: string,
     private readonly probe: Probe,
+    private readonly delivery: () => string | undefined,
   ) {}
   debug(): void {}
-  info(): void {}
+  info(message: string, ...extra: Record<string, unknown>[]): void {
+    const fields = Object.assign({}, ...extra) as Record<string, unknown>;
+    const line = {
+      t: Date.now(),
+      d: this.delivery(),
+      action: fields.action,
+      idempotency_key: fields.idempotency_key,
+      event_id: fields.event_id,
+      ...(fields.action === 'batch' ? { message } : {}),
+    };
+    appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+  }
   warn(message: string, ...extra: Record<string, unknown>[]): void {
     this.write('warn', message, extra);
   }
@@ -73,7 +86,10 @@ class FileLogger implements LayerLogger {
   private write(level: string, message: string, extra: Record<string, unknown>[]): void {
     const fields = Object.assign({}, ...extra) as Record<string, unknown>;
     this.probe.metric(`log:${String(fields.action ?? level)}`, 1);
-    appendFileSync(this.path, `${JSON.stringify({ t: Date.now(), level, message, ...fields })}\n`);
+    appendFileSync(
+      this.path,
+      `${JSON.stringify({ t: Date.now(), d: this.delivery(), level, message, ...fields })}\n`,
+    );
   }
 }
 
@@ -93,7 +109,11 @@ function main(): void {
   const base = createDocumentClient({ ...LOCAL_AWS, endpoint: s.endpoint });
   probe.attach(base);
   const clock: Clock = { now: () => Date.now() + s.clockOffsetMs };
-  const logger = new FileLogger(join(s.runDir, 'logs', `worker-${pid}.log`), probe);
+  const logger = new FileLogger(
+    join(s.runDir, 'logs', `worker-${pid}.log`),
+    probe,
+    () => current?.deliveryId,
+  );
   const metrics = new ProbeMetrics(probe);
 
   const build = (consumer: ChaosConsumer): KafkaHandler => {
