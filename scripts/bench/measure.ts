@@ -16,6 +16,9 @@ export const WRITE_OPERATIONS: readonly string[] = [
   'TransactWriteItems',
 ];
 
+/** Largest batch of a warm-up round (the engine itself is warmed up before the measured run). */
+export const WARMUP_MAX_RECORDS = 50;
+
 /** What {@link runBenchmark} measures. */
 export interface BenchConfig {
   /** DynamoDB endpoint (DynamoDB Local). */
@@ -29,7 +32,7 @@ export interface BenchConfig {
   readonly sides?: readonly SideName[];
   /** Measured rounds per cell (the median is reported). */
   readonly rounds: number;
-  /** Unmeasured rounds per cell before the measured ones (at most 100 records each). */
+  /** Unmeasured rounds per cell before the measured ones (at most {@link WARMUP_MAX_RECORDS} records each). */
   readonly warmup: number;
   /** Simulated network delay per DynamoDB request attempt (ms); 0 for none. */
   readonly delayMs: number;
@@ -163,8 +166,10 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchRun> {
       const violations = new Map<string, Set<string>>();
       for (let round = 0; round < config.warmup + config.rounds; round++) {
         const warmingUp = round < config.warmup;
-        // A warm-up round warms code paths and connections, not data: it needs no more than 100 records.
-        const size = warmingUp ? Math.max(group.partitions, Math.min(group.size, 100)) : group.size;
+        // A warm-up round warms code paths and connections, not data: it needs no more than 50 records.
+        const size = warmingUp
+          ? Math.max(group.partitions, Math.min(group.size, WARMUP_MAX_RECORDS))
+          : group.size;
         for (const sequence of sequencesOf(scenarios)) {
           const workload = buildWorkload({
             scenario: sequence.workload,

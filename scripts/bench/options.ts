@@ -6,7 +6,7 @@ import { SCENARIOS, type Scenario } from './workload';
 export interface BenchOptions {
   /** Measured rounds per cell. @default 3 (quick: 2) */
   readonly rounds: number;
-  /** Warm-up rounds per cell, at most 100 records each. @default 1 */
+  /** Warm-up rounds per cell, at most 50 records each. @default 1 */
   readonly warmup: number;
   /** @default [10, 100, 500] (quick: [10, 100]) */
   readonly sizes: readonly number[];
@@ -33,7 +33,7 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [options]
 
   --rounds N           measured rounds per cell (median reported)      default 3 (quick 2)
-  --warmup N           unmeasured warm-up rounds per cell (<= 100 rec)  default 1
+  --warmup N           unmeasured warm-up rounds per cell (<= 50 rec)   default 1
   --sizes A,B,...      batch sizes                                      default 10,100,500 (quick 10,100)
   --partitions A,B     partitions the batch is spread over              default 1,4 (quick 1)
   --delay-ms N         SIMULATED network delay per DynamoDB request     default 0
