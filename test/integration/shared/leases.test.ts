@@ -28,10 +28,6 @@ const LEASE_MS = 30_000;
 const SKEW_MS = 1_000;
 const CONTEXT = { service: 'svc' };
 
-// Engines started for a test and the SDK's own backoff take longer than Jest's 5 s default when
-// the whole suite runs in parallel (the project-level testTimeout is not applied per project).
-jest.setTimeout(60_000);
-
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
