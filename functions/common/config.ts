@@ -3,6 +3,12 @@ import { ENV, envBoolean, envChoice, type FailureMode, optionalEnv, requireEnv }
 /**
  * Configuration every Kafka consumer of this repository reads at cold start. A consumer's own
  * `loadConfig()` adds its tables to it.
+ *
+ * @example
+ * ```ts
+ * const config: ConsumerConfig = loadConsumerConfig(process.env);
+ * if (config.failureMode === 'fail-open') console.warn('processing without duplicate protection during outages');
+ * ```
  */
 export interface ConsumerConfig {
   /** Name of the idempotency table (`IDEMPOTENCY_TABLE_NAME`). */
@@ -39,7 +45,14 @@ export interface ConsumerConfig {
   readonly fallbackLeaseMs: number | undefined;
 }
 
-/** Bounds of {@link envInteger}. */
+/**
+ * Bounds of {@link envInteger}, both inclusive.
+ *
+ * @example
+ * ```ts
+ * const bounds: IntegerBounds = { min: 0, max: 900_000 };
+ * ```
+ */
 export interface IntegerBounds {
   /** Smallest value accepted. */
   readonly min: number;

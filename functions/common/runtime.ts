@@ -15,6 +15,11 @@ import type { ConsumerConfig } from './config';
  * What a consumer's `createHandler(config, deps)` lets a caller replace. Everything defaults to the
  * production wiring; tests inject a client on DynamoDB Local (with fault or counting middleware), a
  * clock, recorders and an in-memory dead-letter sink.
+ *
+ * @example
+ * ```ts
+ * const deps: ConsumerDeps = { client: doc, clock: { now: () => Date.now() + 5_000 }, deadLetter: new FileDeadLetterSink('/tmp/dlq.jsonl') };
+ * ```
  */
 export interface ConsumerDeps {
   /**
@@ -44,7 +49,14 @@ export interface ConsumerDeps {
   readonly deadLetter?: DeadLetterSink;
 }
 
-/** What {@link consumerRuntime} builds for a consumer. */
+/**
+ * What {@link consumerRuntime} builds for a consumer.
+ *
+ * @example
+ * ```ts
+ * const { idempotency, client, clock, deadLetter }: ConsumerRuntime = consumerRuntime(config, identity, deps);
+ * ```
+ */
 export interface ConsumerRuntime {
   readonly idempotency: Idempotency;
   readonly client: DynamoDBDocumentClient;
@@ -52,7 +64,14 @@ export interface ConsumerRuntime {
   readonly deadLetter: DeadLetterSink;
 }
 
-/** The parts of a consumer that are constants in its code, not configuration. */
+/**
+ * The parts of a consumer that are constants in its code, not configuration.
+ *
+ * @example
+ * ```ts
+ * const identity: ConsumerIdentity = { service: 'spellchecker', eventTypeTtlSeconds: { 'huleedu.essay.spellcheck.requested.v1': 3600 } };
+ * ```
+ */
 export interface ConsumerIdentity {
   /** The consuming service: the idempotency keys' namespace. Never renamed once deployed. */
   readonly service: string;

@@ -1,7 +1,14 @@
 import { ENV, requireEnv } from '../../shared';
 import { type ConsumerConfig, loadConsumerConfig } from '../common/config';
 
-/** Configuration of the essay-lifecycle consumer. */
+/**
+ * Configuration of the essay-lifecycle consumer.
+ *
+ * @example
+ * ```ts
+ * const config: EssayLifecycleConfig = { ...loadConsumerConfig(env), essayTableName: 'essays' };
+ * ```
+ */
 export interface EssayLifecycleConfig extends ConsumerConfig {
   /** The consumer's own table: batches and their essays (`ESSAY_TABLE_NAME`). */
   readonly essayTableName: string;

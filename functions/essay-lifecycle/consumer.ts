@@ -18,13 +18,26 @@ import {
 import { EssayTable } from './essay-table';
 import { BatchRegisteredData, ContentProvisionedData, EssayEventType } from './events';
 
-/** The consuming service: the namespace of this consumer's idempotency keys. Never rename it. */
+/**
+ * The consuming service: the namespace of this consumer's idempotency keys. Never rename it.
+ *
+ * @example
+ * ```ts
+ * new IdempotentKafkaConsumer(this, 'EssayLifecycle', { serviceName: ESSAY_LIFECYCLE_SERVICE, ... });
+ * ```
+ */
 export const ESSAY_LIFECYCLE_SERVICE = 'essay-lifecycle';
 
 /**
  * How long (seconds) a finished idempotency record is kept, per event type. Both events coordinate
- * batches (12 hours, as in the seeds). Past that, a redelivery is still harmless: the business
- * conditions of the essay table, not the idempotency record, keep the count exact.
+ * batches (12 hours, as in the seeds); any other type would get the default 24 hours. Past that, a
+ * redelivery is still harmless: the business conditions of the essay table, not the idempotency
+ * record, keep the count exact.
+ *
+ * @example
+ * ```ts
+ * ESSAY_LIFECYCLE_TTL_SECONDS['huleedu.essay.batch.registered.v1']; // 43200
+ * ```
  */
 export const ESSAY_LIFECYCLE_TTL_SECONDS: Readonly<Record<string, number>> = {
   [EssayEventType.BATCH_REGISTERED]: 12 * 3600,

@@ -33,9 +33,16 @@ import { CONSUMER_TABLE_SCHEMA, PermanentError, RetryableError, type Transaction
 import type { BatchRegisteredData, ContentProvisionedData } from './events';
 
 /** Sort key of a batch's item. */
-export const BATCH_SORT_KEY = 'META';
+const BATCH_SORT_KEY = 'META';
 
-/** Primary key of an item of the essay table. */
+/**
+ * Primary key of an item of the essay table.
+ *
+ * @example
+ * ```ts
+ * const key: EssayTableKey = { pk: 'BATCH#b1', sk: 'META' };
+ * ```
+ */
 export interface EssayTableKey {
   readonly pk: string;
   readonly sk: string;
@@ -82,7 +89,14 @@ export const BatchItem = z.looseObject({
   registered_event_id: z.string(),
 });
 
-/** A stored batch. */
+/**
+ * A stored batch.
+ *
+ * @example
+ * ```ts
+ * const batch: BatchItem = { essay_ids: ['e1'], essay_count: 1, ready_count: 0, registered_at: '2025-03-01T12:00:00.000Z', registered_event_id: 'evt-1' };
+ * ```
+ */
 export type BatchItem = z.infer<typeof BatchItem>;
 
 /**
@@ -100,10 +114,24 @@ export const EssayItem = z.looseObject({
   provisioned_event_id: z.string(),
 });
 
-/** A stored ready essay. */
+/**
+ * A stored ready essay.
+ *
+ * @example
+ * ```ts
+ * const essay: EssayItem = { status: 'ready', text_storage_id: 'store-42', ready_at: '2025-03-01T12:00:00.000Z', provisioned_event_id: 'evt-2' };
+ * ```
+ */
 export type EssayItem = z.infer<typeof EssayItem>;
 
-/** What the domain needs to know about the event besides its `data`. */
+/**
+ * What the domain needs to know about the event besides its `data`.
+ *
+ * @example
+ * ```ts
+ * const facts: EventFacts = { eventId: envelope.event_id, now: clock.now() };
+ * ```
+ */
 export interface EventFacts {
   /** The envelope's `event_id`, kept on the items for tracing. */
   readonly eventId: string;
@@ -111,14 +139,28 @@ export interface EventFacts {
   readonly now: number;
 }
 
-/** Result of a batch registration, cached in the idempotency record. */
+/**
+ * Result of a batch registration, cached in the idempotency record.
+ *
+ * @example
+ * ```ts
+ * const result: RegistrationResult = { batch_id: 'b1', essay_count: 2, outcome: 'registered' };
+ * ```
+ */
 export interface RegistrationResult {
   readonly batch_id: string;
   readonly essay_count: number;
   readonly outcome: 'registered' | 'already-registered';
 }
 
-/** Result of a content provisioning, cached in the idempotency record. */
+/**
+ * Result of a content provisioning, cached in the idempotency record.
+ *
+ * @example
+ * ```ts
+ * const result: ProvisioningResult = { batch_id: 'b1', essay_id: 'e1', outcome: 'marked-ready' };
+ * ```
+ */
 export interface ProvisioningResult {
   readonly batch_id: string;
   readonly essay_id: string;
@@ -127,6 +169,12 @@ export interface ProvisioningResult {
 
 /**
  * What an event does: its result, and the writes to commit with its completion (none for a no-op).
+ *
+ * @example
+ * ```ts
+ * const plan: Plan<RegistrationResult> = planBatchRegistration('essays', data, undefined, facts);
+ * return plan.writes.length > 0 ? withWrites(plan.result, plan.writes) : plan.result;
+ * ```
  */
 export interface Plan<T> {
   readonly result: T;
@@ -194,7 +242,14 @@ export function planBatchRegistration(
   };
 }
 
-/** The state read before a content provisioning is planned. */
+/**
+ * The state read before a content provisioning is planned.
+ *
+ * @example
+ * ```ts
+ * const state: ProvisioningState = { batch: await table.batch('b1'), essay: await table.essay('b1', 'e1') };
+ * ```
+ */
 export interface ProvisioningState {
   /** The batch's item, `undefined` when the batch is not registered (yet). */
   readonly batch: BatchItem | undefined;

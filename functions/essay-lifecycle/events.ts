@@ -14,13 +14,13 @@ export const EssayEventType = {
 } as const;
 
 /** Most essays one batch may register (the producer's contract). */
-export const MAX_ESSAYS_PER_BATCH = 500;
+const MAX_ESSAYS_PER_BATCH = 500;
 
 /**
  * Longest batch or essay id accepted. It bounds the batch item, which holds every essay id of the
  * batch: 500 ids of 128 characters stay far below DynamoDB's 400 KB item limit.
  */
-export const MAX_ID_LENGTH = 128;
+const MAX_ID_LENGTH = 128;
 
 const Id = z.string().min(1).max(MAX_ID_LENGTH);
 
@@ -54,7 +54,14 @@ export const BatchRegisteredData = z.object({
   course_code: z.string().min(1).max(64).optional(),
 });
 
-/** A validated `huleedu.essay.batch.registered.v1` payload. */
+/**
+ * A validated `huleedu.essay.batch.registered.v1` payload.
+ *
+ * @example
+ * ```ts
+ * const data: BatchRegisteredData = { batch_id: 'b1', essay_ids: ['e1', 'e2'], course_code: 'ENG5' };
+ * ```
+ */
 export type BatchRegisteredData = z.infer<typeof BatchRegisteredData>;
 
 /**
@@ -71,5 +78,12 @@ export const ContentProvisionedData = z.object({
   text_storage_id: z.string().min(1).max(1024),
 });
 
-/** A validated `huleedu.essay.content.provisioned.v1` payload. */
+/**
+ * A validated `huleedu.essay.content.provisioned.v1` payload.
+ *
+ * @example
+ * ```ts
+ * const data: ContentProvisionedData = { batch_id: 'b1', essay_id: 'e1', text_storage_id: 'store-42' };
+ * ```
+ */
 export type ContentProvisionedData = z.infer<typeof ContentProvisionedData>;

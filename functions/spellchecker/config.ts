@@ -1,7 +1,14 @@
 import { ENV, requireEnv } from '../../shared';
 import { type ConsumerConfig, loadConsumerConfig } from '../common/config';
 
-/** Configuration of the spellchecker consumer. */
+/**
+ * Configuration of the spellchecker consumer.
+ *
+ * @example
+ * ```ts
+ * const config: SpellcheckerConfig = { ...loadConsumerConfig(env), spellcheckTableName: 'spellchecks' };
+ * ```
+ */
 export interface SpellcheckerConfig extends ConsumerConfig {
   /** The consumer's own table: spellcheck results (`SPELLCHECK_TABLE_NAME`). */
   readonly spellcheckTableName: string;

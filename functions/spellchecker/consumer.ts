@@ -6,10 +6,25 @@ import { resultItem, type SpellcheckResult, spellcheck } from './domain';
 import { SpellcheckEventType, SpellcheckRequestedData } from './events';
 import { Speller } from './speller';
 
-/** The consuming service: the namespace of this consumer's idempotency keys. Never rename it. */
+/**
+ * The consuming service: the namespace of this consumer's idempotency keys. Never rename it.
+ *
+ * @example
+ * ```ts
+ * new IdempotentKafkaConsumer(this, 'Spellchecker', { serviceName: SPELLCHECKER_SERVICE, ... });
+ * ```
+ */
 export const SPELLCHECKER_SERVICE = 'spellchecker';
 
-/** How long (seconds) a finished idempotency record is kept, per event type (1 hour, as in the seeds). */
+/**
+ * How long (seconds) a finished idempotency record is kept, per event type (1 hour, as in the seeds;
+ * any other type would get the default 24 hours).
+ *
+ * @example
+ * ```ts
+ * SPELLCHECKER_TTL_SECONDS['huleedu.essay.spellcheck.requested.v1']; // 3600
+ * ```
+ */
 export const SPELLCHECKER_TTL_SECONDS: Readonly<Record<string, number>> = {
   [SpellcheckEventType.REQUESTED]: 3600,
 };

@@ -11,10 +11,24 @@ import { CONSUMER_TABLE_SCHEMA, sha256Hex } from '../../shared';
 import type { SpellcheckRequestedData } from './events';
 import { type Correction, checkText, type Speller } from './speller';
 
-/** Most corrections listed in a result; the rest are counted in `error_count` only. */
+/**
+ * Most corrections listed in a result; the rest are counted in `error_count` only.
+ *
+ * @example
+ * ```ts
+ * if (result.truncated) console.log(`${result.error_count - MAX_CORRECTIONS} misspellings not listed`);
+ * ```
+ */
 export const MAX_CORRECTIONS = 1000;
 
-/** What the spellchecker returns for a request: cached in the idempotency record and stored. */
+/**
+ * What the spellchecker returns for a request: cached in the idempotency record and stored.
+ *
+ * @example
+ * ```ts
+ * const result: SpellcheckResult = { essay_id: 'e1', error_count: 1, corrections: [{ word: 'teh', suggestion: 'the', offset: 4 }], truncated: false };
+ * ```
+ */
 export interface SpellcheckResult {
   readonly essay_id: string;
   /** Misspellings found, each occurrence counted (also those beyond the listed corrections). */
@@ -59,7 +73,14 @@ export function resultKey(data: SpellcheckRequestedData): Record<string, string>
   };
 }
 
-/** What the stored item records besides the result. */
+/**
+ * What the stored item records besides the result.
+ *
+ * @example
+ * ```ts
+ * const facts: ResultFacts = { eventId: envelope.event_id, now: clock.now() };
+ * ```
+ */
 export interface ResultFacts {
   readonly eventId: string;
   /** Epoch ms, from the consumer's clock. */

@@ -12,7 +12,14 @@ export const SpellcheckEventType = {
   REQUESTED: 'huleedu.essay.spellcheck.requested.v1',
 } as const;
 
-/** Longest text accepted (characters, as JavaScript counts them). */
+/**
+ * Longest text accepted (characters, as JavaScript counts them).
+ *
+ * @example
+ * ```ts
+ * if (text.length > MAX_TEXT_LENGTH) throw new Error('too long');
+ * ```
+ */
 export const MAX_TEXT_LENGTH = 100_000;
 
 /**
@@ -30,5 +37,12 @@ export const SpellcheckRequestedData = z.object({
   batch_id: z.string().min(1).max(128).optional(),
 });
 
-/** A validated `huleedu.essay.spellcheck.requested.v1` payload. */
+/**
+ * A validated `huleedu.essay.spellcheck.requested.v1` payload.
+ *
+ * @example
+ * ```ts
+ * const data: SpellcheckRequestedData = { essay_id: 'e1', text: 'Teh cat.', language: 'en' };
+ * ```
+ */
 export type SpellcheckRequestedData = z.infer<typeof SpellcheckRequestedData>;

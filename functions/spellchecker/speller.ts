@@ -8,10 +8,10 @@ import { WORDS_BY_FREQUENCY } from './word-list';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 /** Shortest word the corrector looks at; one- and two-letter tokens are mostly abbreviations. */
-export const MIN_WORD_LENGTH = 3;
+const MIN_WORD_LENGTH = 3;
 
 /** Shortest word for which two edits are tried; shorter words at distance 2 are other words. */
-export const MIN_LENGTH_FOR_TWO_EDITS = 5;
+const MIN_LENGTH_FOR_TWO_EDITS = 5;
 
 /** Stems that only occur before `n't` (`can't`, `won't`, `shan't`, `ain't`). */
 const CONTRACTION_STEMS = new Set(['ca', 'wo', 'sha', 'ai']);
@@ -279,7 +279,15 @@ const INFLECTIONS: readonly (readonly [string, readonly string[]])[] = [
   ['s', ['']],
 ];
 
-/** One correction: the word as written, its suggested replacement, and where it starts. */
+/**
+ * One correction: the word as written, its suggested replacement, and where it starts.
+ *
+ * @example
+ * ```ts
+ * const c: Correction = { word: 'Teh', suggestion: 'The', offset: 0 };
+ * text.slice(c.offset, c.offset + c.word.length) === c.word; // true
+ * ```
+ */
 export interface Correction {
   /** The misspelled word exactly as it appears in the text. */
   readonly word: string;
@@ -289,7 +297,14 @@ export interface Correction {
   readonly offset: number;
 }
 
-/** What {@link checkText} finds in a text. */
+/**
+ * What {@link checkText} finds in a text.
+ *
+ * @example
+ * ```ts
+ * const { errorCount, corrections, truncated }: TextCheck = checkText(text, speller);
+ * ```
+ */
 export interface TextCheck {
   /** Misspellings found (each occurrence counts), including any left out of `corrections`. */
   readonly errorCount: number;
@@ -299,7 +314,14 @@ export interface TextCheck {
   readonly truncated: boolean;
 }
 
-/** Options of {@link checkText}. */
+/**
+ * Options of {@link checkText}.
+ *
+ * @example
+ * ```ts
+ * checkText(text, speller, { maxCorrections: 100 } satisfies CheckOptions);
+ * ```
+ */
 export interface CheckOptions {
   /**
    * Most corrections listed; the rest are counted only (keeps results and items well under 400 KB).
@@ -320,7 +342,7 @@ const DIGIT = /\d/;
 /**
  * Finds the misspelled words of a text and their corrections.
  *
- * What is checked: words of plain ASCII letters of at least {@link MIN_WORD_LENGTH} letters, written
+ * What is checked: words of plain ASCII letters of at least three letters, written
  * in lowercase, or capitalized at the start of a sentence. Left alone: anything touching a digit
  * (numbers, `2nd`, `COVID19`), URLs, e-mail addresses and domain names, words with other letters
  * (`café`), words in capitals (acronyms), mixed case (`iPhone`) and capitalized words inside a
