@@ -19,9 +19,6 @@ import {
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
 
-// The integration project's testTimeout is not applied per project by Jest 30; these tests run up to a few seconds.
-jest.setTimeout(30_000);
-
 const REGISTRATIONS = 'huleedu.essay.batch.registered.v1';
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
 

@@ -20,9 +20,6 @@ import { runCrashingConsumer } from '../../../helpers/crash';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
 
-// Each test starts a Node.js child process; the integration project's testTimeout is not applied by Jest 30.
-jest.setTimeout(60_000);
-
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
 const ESSAYS = 20;
 

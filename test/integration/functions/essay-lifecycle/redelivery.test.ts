@@ -12,9 +12,6 @@ import { idempotencyRecords, MemoryDeadLetters, testConsumerConfig } from '../..
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
 
-// Each property run drives a dozen invocations; the integration project's testTimeout is not applied by Jest 30.
-jest.setTimeout(90_000);
-
 const REGISTRATIONS = 'huleedu.essay.batch.registered.v1';
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
 const CONTENT_PARTITIONS = 3;

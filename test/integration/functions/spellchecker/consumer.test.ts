@@ -31,9 +31,6 @@ import {
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
 
-// The integration project's testTimeout is not applied per project by Jest 30; these tests run up to a few seconds.
-jest.setTimeout(30_000);
-
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const TEXT = 'Teh students beleive that the goverment should recieve more feedback.';
 

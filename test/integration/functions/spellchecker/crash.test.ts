@@ -21,9 +21,6 @@ import { runCrashingConsumer } from '../../../helpers/crash';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
 
-// The test starts a Node.js child process; the integration project's testTimeout is not applied by Jest 30.
-jest.setTimeout(60_000);
-
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const REQUESTS = 20;
 const CRASH_AT = 8;
