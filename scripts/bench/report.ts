@@ -187,6 +187,7 @@ export function renderCpu(figures: readonly KeyCpuFigures[]): string {
     fmt(f.usPerRecord.canonicalJson, 1),
     fmt(f.usPerRecord.hash, 1),
     fmt(f.usPerRecord.total, 1),
+    fmt(f.usPerRecord.totalBest, 1),
   ]);
   return table(
     [
