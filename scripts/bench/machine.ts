@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -39,10 +39,17 @@ export function machineInfo(): MachineInfo {
 
 function packageVersion(name: string): string {
   try {
-    const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
+    // Walk up from the entry point: some packages do not export their package.json.
+    let dir = dirname(require.resolve(name));
+    for (let i = 0; i < 8; i++) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name) return pkg.version ?? 'unknown';
+      }
+      dir = dirname(dir);
+    }
+    return 'unknown';
   } catch {
     return 'unknown';
   }
