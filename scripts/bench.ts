@@ -30,7 +30,14 @@ import { DUPLICATE_SHARE, FAILURE_AT } from './bench/workload';
 import { reserveStdout, runMain } from './lib/cli';
 import { startDynamoDbLocal } from './lib/dynamodb-local';
 
-/** Everything one `npm run bench` wrote to its JSON file. */
+/**
+ * Everything one `npm run bench` wrote to its JSON file.
+ *
+ * @example
+ * ```ts
+ * const report = JSON.parse(readFileSync('bench-results/latest.json', 'utf8')) as BenchReport;
+ * ```
+ */
 export interface BenchReport {
   readonly generatedAt: string;
   readonly command: string;

@@ -7,7 +7,14 @@ import { build } from 'esbuild';
 import { ENV } from '../../shared';
 import { median } from './stats';
 
-/** A Lambda entry point to bundle. */
+/**
+ * A Lambda entry point to bundle.
+ *
+ * @example
+ * ```ts
+ * const entry: BundleEntry = { name: 'spellchecker', entry: 'functions/spellchecker/handler.ts' };
+ * ```
+ */
 export interface BundleEntry {
   /** Function name for the report. */
   readonly name: string;
@@ -15,13 +22,27 @@ export interface BundleEntry {
   readonly entry: string;
 }
 
-/** The consumers of this repository. */
+/**
+ * The consumers of this repository.
+ *
+ * @example
+ * ```ts
+ * await measureBundles({ entries: FUNCTION_ENTRIES.filter((e) => e.name === 'spellchecker') });
+ * ```
+ */
 export const FUNCTION_ENTRIES: readonly BundleEntry[] = [
   { name: 'essay-lifecycle', entry: 'functions/essay-lifecycle/handler.ts' },
   { name: 'spellchecker', entry: 'functions/spellchecker/handler.ts' },
 ];
 
-/** Size and cold module-init time of one bundled function. */
+/**
+ * Size and cold module-init time of one bundled function.
+ *
+ * @example
+ * ```ts
+ * const [first]: BundleFigures[] = await measureBundles(); console.log(first?.bytes, first?.coldInitMs);
+ * ```
+ */
 export interface BundleFigures {
   readonly name: string;
   readonly entry: string;
@@ -39,7 +60,14 @@ export interface BundleFigures {
   readonly placeholder: boolean;
 }
 
-/** Options of {@link measureBundles}. */
+/**
+ * Options of {@link measureBundles}.
+ *
+ * @example
+ * ```ts
+ * const options: BundleOptions = { runs: 3 };
+ * ```
+ */
 export interface BundleOptions {
   /** @default {@link FUNCTION_ENTRIES} */
   readonly entries?: readonly BundleEntry[];
@@ -55,6 +83,11 @@ export interface BundleOptions {
 /**
  * Environment a deployed function gets from the CDK construct (dummy values), plus what Lambda sets.
  * Nothing is contacted at module init; the values only have to pass the config checks.
+ *
+ * @example
+ * ```ts
+ * spawnSync(process.execPath, ['-e', `require('${bundle}')`], { env: functionEnvironment('spellchecker') });
+ * ```
  */
 export function functionEnvironment(name: string): Record<string, string> {
   return {

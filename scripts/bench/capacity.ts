@@ -33,7 +33,14 @@ const READS = new Set([
   'Scan',
 ]);
 
-/** Capacity and failed conditional writes seen by {@link trackCapacity}. */
+/**
+ * Capacity and failed conditional writes seen by {@link trackCapacity}.
+ *
+ * @example
+ * ```ts
+ * const tracker: CapacityTracker = trackCapacity(client); tracker.reset();
+ * ```
+ */
 export interface CapacityTracker {
   /** Read capacity units reported by successful responses. */
   readCapacityUnits: number;

@@ -3,7 +3,14 @@ import { envelope } from '../lib/msk-events';
 import { median } from './stats';
 import { BENCH_EVENT_TYPE } from './workload';
 
-/** Per-record CPU cost of turning a record value into its idempotency key. */
+/**
+ * Per-record CPU cost of turning a record value into its idempotency key.
+ *
+ * @example
+ * ```ts
+ * const [oneKb]: KeyCpuFigures[] = measureKeyCpu({ valueBytes: [1024] });
+ * ```
+ */
 export interface KeyCpuFigures {
   /** Size of the record value (UTF-8 JSON bytes). */
   readonly valueBytes: number;
@@ -22,7 +29,14 @@ export interface KeyCpuFigures {
   };
 }
 
-/** Options of {@link measureKeyCpu}. */
+/**
+ * Options of {@link measureKeyCpu}.
+ *
+ * @example
+ * ```ts
+ * const options: KeyCpuOptions = { valueBytes: [1024], budgetMs: 200 };
+ * ```
+ */
 export interface KeyCpuOptions {
   /**
    * Record value sizes (bytes).

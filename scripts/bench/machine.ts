@@ -2,7 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** What produced the figures. */
+/**
+ * What produced the figures.
+ *
+ * @example
+ * ```ts
+ * const info: MachineInfo = machineInfo();
+ * ```
+ */
 export interface MachineInfo {
   readonly cores: number;
   readonly cpuModel: string;

@@ -7,7 +7,14 @@ import { createSide, type DeliveryOutcome, SIDES, type Side, type SideName } fro
 import { median, round } from './stats';
 import { buildWorkload, SCENARIOS, type Scenario, type Workload } from './workload';
 
-/** Write operations, for the "writes per record" figure. */
+/**
+ * Write operations, for the "writes per record" figure.
+ *
+ * @example
+ * ```ts
+ * const writes = WRITE_OPERATIONS.reduce((n, op) => n + (requests[op] ?? 0), 0);
+ * ```
+ */
 export const WRITE_OPERATIONS: readonly string[] = [
   'PutItem',
   'UpdateItem',
@@ -16,10 +23,24 @@ export const WRITE_OPERATIONS: readonly string[] = [
   'TransactWriteItems',
 ];
 
-/** Largest batch of a warm-up round (the engine itself is warmed up before the measured run). */
+/**
+ * Largest batch of a warm-up round (the engine itself is warmed up before the measured run).
+ *
+ * @example
+ * ```ts
+ * const warmUpSize = Math.min(size, WARMUP_MAX_RECORDS);
+ * ```
+ */
 export const WARMUP_MAX_RECORDS = 50;
 
-/** What {@link runBenchmark} measures. */
+/**
+ * What {@link runBenchmark} measures.
+ *
+ * @example
+ * ```ts
+ * const config: BenchConfig = { endpoint, sizes: [100], partitions: [1], scenarios: ['fresh'], rounds: 3, warmup: 1, delayMs: 5 };
+ * ```
+ */
 export interface BenchConfig {
   /** DynamoDB endpoint (DynamoDB Local). */
   readonly endpoint: string;
@@ -45,7 +66,14 @@ export interface BenchConfig {
   readonly onProgress?: (progress: BenchProgress) => void;
 }
 
-/** Progress of a run, reported after each group (one batch size × partition count, every scenario). */
+/**
+ * Progress of a run, reported after each group (one batch size × partition count, every scenario).
+ *
+ * @example
+ * ```ts
+ * onProgress: (p: BenchProgress) => console.error(`${p.done}/${p.total}`),
+ * ```
+ */
 export interface BenchProgress {
   readonly done: number;
   readonly total: number;
@@ -54,7 +82,14 @@ export interface BenchProgress {
   readonly measurements: readonly Measurement[];
 }
 
-/** Figures of one measured delivery. */
+/**
+ * Figures of one measured delivery.
+ *
+ * @example
+ * ```ts
+ * const walls = measurement.rounds.map((r: RoundFigures) => r.wallMs);
+ * ```
+ */
 export interface RoundFigures {
   readonly wallMs: number;
   /** Requests (HTTP attempts) by operation. */
@@ -70,7 +105,14 @@ export interface RoundFigures {
   readonly engineCpuMs: number | null;
 }
 
-/** One side in one cell: the medians over the measured rounds, and the rounds themselves. */
+/**
+ * One side in one cell: the medians over the measured rounds, and the rounds themselves.
+ *
+ * @example
+ * ```ts
+ * const ours = run.measurements.find((m: Measurement) => m.side === 'two-phase' && m.scenario === 'redelivered');
+ * ```
+ */
 export interface Measurement {
   readonly scenario: Scenario;
   readonly size: number;
@@ -107,7 +149,14 @@ export interface Measurement {
   readonly rounds: readonly RoundFigures[];
 }
 
-/** The result of {@link runBenchmark}. */
+/**
+ * The result of {@link runBenchmark}.
+ *
+ * @example
+ * ```ts
+ * const run: BenchRun = await runBenchmark(config);
+ * ```
+ */
 export interface BenchRun {
   readonly simulatedDelayMs: number;
   readonly rounds: number;

@@ -2,7 +2,14 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../lib/cli';
 import { SCENARIOS, type Scenario } from './workload';
 
-/** Options of `npm run bench`. */
+/**
+ * Options of `npm run bench`.
+ *
+ * @example
+ * ```ts
+ * const options: BenchOptions = parseBenchArgs(process.argv.slice(2));
+ * ```
+ */
 export interface BenchOptions {
   /** Measured rounds per cell. @default 3 (quick: 2) */
   readonly rounds: number;
@@ -29,7 +36,14 @@ export interface BenchOptions {
   readonly help: boolean;
 }
 
-/** The usage text of `npm run bench -- --help`. */
+/**
+ * The usage text of `npm run bench -- --help`.
+ *
+ * @example
+ * ```ts
+ * if (options.help) process.stdout.write(USAGE);
+ * ```
+ */
 export const USAGE = `Usage: npm run bench -- [options]
 
   --rounds N           measured rounds per cell (median reported)      default 3 (quick 2)

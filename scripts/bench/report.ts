@@ -28,7 +28,14 @@ const SIDE_SHORT: Readonly<Record<SideName, string>> = {
   transactional: 'ours tx',
 };
 
-/** One target of the issue, evaluated on a run. */
+/**
+ * One target of the issue, evaluated on a run.
+ *
+ * @example
+ * ```ts
+ * const unmet = evaluateTargets(run).filter((t: TargetCheck) => t.met === false);
+ * ```
+ */
 export interface TargetCheck {
   readonly name: string;
   /** `null` when the run cannot tell (wrong delay, size or scenario missing). */
@@ -36,10 +43,24 @@ export interface TargetCheck {
   readonly detail: string;
 }
 
-/** Simulated delay (ms) under which the targets are defined. */
+/**
+ * Simulated delay (ms) under which the targets are defined.
+ *
+ * @example
+ * ```ts
+ * await runBenchmark({ ...config, sizes: [TARGET_SIZE], delayMs: TARGET_DELAY_MS });
+ * ```
+ */
 export const TARGET_DELAY_MS = 5;
 
-/** Batch size at which the targets are defined. */
+/**
+ * Batch size at which the targets are defined.
+ *
+ * @example
+ * ```ts
+ * await runBenchmark({ ...config, sizes: [TARGET_SIZE], delayMs: TARGET_DELAY_MS });
+ * ```
+ */
 export const TARGET_SIZE = 100;
 
 /**

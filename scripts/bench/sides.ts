@@ -24,13 +24,32 @@ import { BENCH_EVENT_TYPE } from './workload';
  * - `baseline`: Powertools `makeIdempotent` with its `DynamoDBPersistenceLayer`, per record, in order;
  * - `two-phase`: this project's `createKafkaHandler`, trivial handler (claim, then completion);
  * - `transactional`: the same, the handler returning one `Put` committed with the completion.
+ *
+ * @example
+ * ```ts
+ * const side: SideName = 'two-phase';
+ * ```
  */
 export type SideName = 'baseline' | 'two-phase' | 'transactional';
 
-/** Every side, in report order. */
+/**
+ * Every side, in report order.
+ *
+ * @example
+ * ```ts
+ * const sides = SIDES.map((name) => createSide(name, options));
+ * ```
+ */
 export const SIDES: readonly SideName[] = ['baseline', 'two-phase', 'transactional'];
 
-/** Human label of each side, for tables. */
+/**
+ * Human label of each side, for tables.
+ *
+ * @example
+ * ```ts
+ * console.log(SIDE_LABELS.baseline); // 'Powertools makeIdempotent (per record)'
+ * ```
+ */
 export const SIDE_LABELS: Readonly<Record<SideName, string>> = {
   baseline: 'Powertools makeIdempotent (per record)',
   'two-phase': 'ours: createKafkaHandler, two-phase',
@@ -41,10 +60,22 @@ export const SIDE_LABELS: Readonly<Record<SideName, string>> = {
  * The key the baseline hashes: `data` and `event_type` of the envelope, matching our `content`
  * strategy. A valid JMESPath multiselect hash (the Powertools Kafka docs snippet's path does not
  * parse).
+ *
+ * @example
+ * ```ts
+ * new IdempotencyConfig({ eventKeyJmesPath: POWERTOOLS_KEY_JMESPATH });
+ * ```
  */
 export const POWERTOOLS_KEY_JMESPATH = '{data: data, event_type: event_type}';
 
-/** What one delivery of a batch did. */
+/**
+ * What one delivery of a batch did.
+ *
+ * @example
+ * ```ts
+ * const { handlerCalls, duplicates }: DeliveryOutcome = await side.deliver(event);
+ * ```
+ */
 export interface DeliveryOutcome {
   /** Handler invocations (the effect ran this many times). */
   readonly handlerCalls: number;
@@ -54,7 +85,14 @@ export interface DeliveryOutcome {
   readonly failed: boolean;
 }
 
-/** One side of the comparison, bound to its own client, counters and table(s). */
+/**
+ * One side of the comparison, bound to its own client, counters and table(s).
+ *
+ * @example
+ * ```ts
+ * const side: Side = createSide('baseline', options); await side.deliver(event); side.close();
+ * ```
+ */
 export interface Side {
   readonly name: SideName;
   /** Requests by operation, counted per HTTP attempt. */
@@ -70,7 +108,14 @@ export interface Side {
   close(): void;
 }
 
-/** Options of {@link createSide}. */
+/**
+ * Options of {@link createSide}.
+ *
+ * @example
+ * ```ts
+ * const options: SideOptions = { endpoint, tableName: 'bench-ours', consumerTableName: 'bench-effects', delayMs: 0 };
+ * ```
+ */
 export interface SideOptions {
   readonly endpoint: string;
   /** Idempotency table of this side (the baseline's has its own: key `id`, TTL `expiration`). */
@@ -81,7 +126,14 @@ export interface SideOptions {
   readonly delayMs: number;
 }
 
-/** A Lambda context whose remaining time is always 60 s (the leases' base). */
+/**
+ * A Lambda context whose remaining time is always 60 s (the leases' base).
+ *
+ * @example
+ * ```ts
+ * await handler.process(event, benchContext());
+ * ```
+ */
 export function benchContext(): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -1,10 +1,24 @@
 import type { MSKEvent } from 'aws-lambda';
 import { envelope, mskEvent, type RecordSpec } from '../lib/msk-events';
 
-/** Event type of every benchmark record. */
+/**
+ * Event type of every benchmark record.
+ *
+ * @example
+ * ```ts
+ * envelope({ event_type: BENCH_EVENT_TYPE, data: { id: 'r1-0' } });
+ * ```
+ */
 export const BENCH_EVENT_TYPE = 'bench.thing.happened.v1';
 
-/** Topic of every benchmark record. */
+/**
+ * Topic of every benchmark record.
+ *
+ * @example
+ * ```ts
+ * event.records[`${BENCH_TOPIC}-0`]; // the records of partition 0
+ * ```
+ */
 export const BENCH_TOPIC = 'bench-things';
 
 /**
@@ -15,10 +29,22 @@ export const BENCH_TOPIC = 'bench-things';
  *   completed), then the whole batch is delivered again; the second delivery is measured;
  * - `in-batch-duplicates`: a fresh batch in which 20% of the records repeat an earlier record's
  *   `data` with a new `event_id` (producer retries), on any partition.
+ *
+ * @example
+ * ```ts
+ * const scenario: Scenario = 'after-failure';
+ * ```
  */
 export type Scenario = 'fresh' | 'redelivered' | 'after-failure' | 'in-batch-duplicates';
 
-/** Every scenario, in report order. */
+/**
+ * Every scenario, in report order.
+ *
+ * @example
+ * ```ts
+ * for (const scenario of SCENARIOS) buildWorkload({ scenario, size: 10, partitions: 1, nonce: 'r1' });
+ * ```
+ */
 export const SCENARIOS: readonly Scenario[] = [
   'fresh',
   'redelivered',
@@ -26,13 +52,34 @@ export const SCENARIOS: readonly Scenario[] = [
   'in-batch-duplicates',
 ];
 
-/** Share of the batch completed before the failure of the `after-failure` scenario. */
+/**
+ * Share of the batch completed before the failure of the `after-failure` scenario.
+ *
+ * @example
+ * ```ts
+ * const failIndex = Math.floor(size * FAILURE_AT); // 60 of 100
+ * ```
+ */
 export const FAILURE_AT = 0.6;
 
-/** Share of the batch that repeats an earlier record in `in-batch-duplicates`. */
+/**
+ * Share of the batch that repeats an earlier record in `in-batch-duplicates`.
+ *
+ * @example
+ * ```ts
+ * const duplicates = Math.round(size * DUPLICATE_SHARE); // 20 of 100
+ * ```
+ */
 export const DUPLICATE_SHARE = 0.2;
 
-/** One benchmark batch, with what the scenario needs to drive it. */
+/**
+ * One benchmark batch, with what the scenario needs to drive it.
+ *
+ * @example
+ * ```ts
+ * const { event, failOn }: Workload = buildWorkload({ scenario: 'after-failure', size: 100, partitions: 1, nonce: 'r1' });
+ * ```
+ */
 export interface Workload {
   readonly event: MSKEvent;
   /** Records in the batch. */
@@ -48,7 +95,14 @@ export interface Workload {
   readonly failIndex: number | undefined;
 }
 
-/** Options of {@link buildWorkload}. */
+/**
+ * Options of {@link buildWorkload}.
+ *
+ * @example
+ * ```ts
+ * const options: WorkloadOptions = { scenario: 'fresh', size: 100, partitions: 4, nonce: 'r1' };
+ * ```
+ */
 export interface WorkloadOptions {
   readonly scenario: Scenario;
   /** Records in the batch. */
