@@ -30,7 +30,7 @@ export interface ChaosOptions {
   readonly stormRate: number;
   /** Share of deliveries with a handler slowed past the Lambda timeout. @default 0.01 */
   readonly slowRate: number;
-  /** Times DynamoDB Local is stopped (SIGKILL) and restarted during the run. @default 1 */
+  /** Times DynamoDB Local is stopped (SIGTERM) and restarted on the same port and files during the run. @default 1 */
   readonly outages: number;
   /** How long the engine stays down before it is restarted (ms; startup adds seconds). @default 1500 */
   readonly outageMs: number;
