@@ -7,9 +7,6 @@ import { UsageError } from '../../../scripts/lib/cli';
 import { testEndpoint } from '../../helpers/dynamo';
 import { must } from '../../helpers/layer';
 
-// The project-level testTimeout is not applied to hooks; the bench's core takes a few seconds.
-jest.setTimeout(60_000);
-
 describe('npm run bench: core measurement (batch of 10, one round, no delay)', () => {
   let run: BenchRun;
   const find = (scenario: Scenario, side: SideName): Measurement =>
