@@ -16,6 +16,7 @@ import { ensureConsumerTable, ensureIdempotencyTable } from '../lib/tables';
 import { auditConsumer, type ConsumerTally, emptyTally, readDeadLetters, readTables } from './audit';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
 import { type DeliveryPlan, EventSourceMapping } from './esm';
+import { NetworkGate } from './gate';
 import type { ChaosConsumerName, ChaosOptions } from './options';
 import { WorkerPool } from './pool';
 import {
@@ -43,6 +44,8 @@ import { buildWorkload, type TopicLog } from './workload';
 const HARD_KILL_AFTER_MS = 3000;
 /** How long past its deadline a worker runs before killing itself (Lambda's timeout). */
 const TIMEOUT_GRACE_MS = 100;
+/** How long the engine gets, with the network cut, before it is stopped. */
+const ENGINE_QUIET_MS = 1000;
 /** A run that commits nothing for this long is aborted. */
 const STALL_LIMIT_MS = 120_000;
 
@@ -88,8 +91,10 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   log(`chaos: run ${runId}; files in ${runDir}; DynamoDB Local data in ${dbPath}`);
   let engine: DynamoDbLocal = await startDynamoDbLocal({ dbPath });
   const port = engine.port;
-  const endpoint = engine.endpoint;
-  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 10 });
+  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: engine.endpoint, maxAttempts: 10 });
+  // Workers reach the engine through a gate the driver can cut (see gate.ts).
+  const gate = await NetworkGate.open(port);
+  const endpoint = `http://127.0.0.1:${gate.port}`;
   await ensureIdempotencyTable(admin, CHAOS_TABLES.idempotency);
   for (const table of [CHAOS_TABLES.spellchecks, CHAOS_TABLES.essays, CHAOS_TABLES.ledger]) {
     await ensureConsumerTable(admin, table);
@@ -194,18 +199,20 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   let outage: Promise<void> | undefined;
   const restartEngine = async (): Promise<void> => {
     const t0 = Date.now();
-    // SIGTERM, not SIGKILL: a SIGKILLed DynamoDB Local can lose a transaction it acknowledged a
-    // millisecond earlier (found by this run: the claim survives, the acknowledged effect and
-    // completion do not). Real DynamoDB never un-commits; the workers see the same outage either way.
-    log('chaos: stopping DynamoDB Local');
+    log('chaos: outage: network to DynamoDB Local cut, engine stopped and restarted on the same files');
+    journal({ engine: 'cut' });
+    gate.cut();
+    // Let the engine persist what it acknowledged before it is stopped (see gate.ts).
+    await sleep(ENGINE_QUIET_MS);
     journal({ engine: 'stop' });
     await engine.stop();
-    journal({ engine: 'stopped' });
     await sleep(options.outageMs);
     engine = await startDynamoDbLocal({ dbPath, port });
     journal({ engine: 'started' });
+    await gate.restore();
+    journal({ engine: 'restored' });
     downMs.push(Date.now() - t0);
-    log(`chaos: DynamoDB Local back after ${Date.now() - t0} ms`);
+    log(`chaos: DynamoDB Local reachable again after ${Date.now() - t0} ms`);
   };
 
   let skewedDeliveries = 0;
@@ -467,6 +474,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   const checks = verdict(figures, options);
   const ok = checks.every((c) => c.ok);
   admin.destroy();
+  gate.close();
   await engine.stop();
   if (ok && !options.keep) {
     rmSync(dbPath, { recursive: true, force: true });

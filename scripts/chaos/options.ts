@@ -30,9 +30,12 @@ export interface ChaosOptions {
   readonly stormRate: number;
   /** Share of deliveries with a handler slowed past the Lambda timeout. @default 0.01 */
   readonly slowRate: number;
-  /** Times DynamoDB Local is stopped (SIGTERM) and restarted on the same port and files during the run. @default 1 */
+  /**
+   * Outages: the network to DynamoDB Local is cut, the engine stopped (SIGTERM) and restarted on the
+   * same port and files, then the network restored. @default 1
+   */
   readonly outages: number;
-  /** How long the engine stays down before it is restarted (ms; startup adds seconds). @default 1500 */
+  /** How long the engine stays stopped before it is restarted (ms; its startup adds seconds). @default 1500 */
   readonly outageMs: number;
   /** The fake Lambda timeout (ms): `getRemainingTimeInMillis` counts down from it. @default 4000 */
   readonly timeoutMs: number;
@@ -66,7 +69,7 @@ export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
   --drop-rate <p>            share of DynamoDB attempts whose response is lost (0.01)
   --storm-rate <p>           share of deliveries where one store call fails after SDK retries (0.03)
   --slow-rate <p>            share of deliveries slowed past the Lambda timeout (0.01)
-  --outages <n>              DynamoDB Local stop/restart windows (1)
+  --outages <n>              outages: network cut, DynamoDB Local stopped and restarted (1)
   --outage-ms <ms>           how long the engine stays down before restarting (1500)
   --timeout-ms <ms>          fake Lambda timeout; the worker is killed when it passes (4000)
   --lease-margin-ms <ms>     IDEMPOTENCY_LEASE_MARGIN_MS (250)
