@@ -7,12 +7,17 @@ import {
   IdempotencyRecordStatus,
 } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
-import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IDEMPOTENCY_TABLE_SCHEMA, RecordStatus } from './constants';
 import { LeaseLostError, PermanentError, StoreUnavailableError } from './errors';
-import { type Clock, createDocumentClient, systemClock } from './store';
+import {
+  type Clock,
+  conditionFailureAttributes,
+  createDocumentClient,
+  encodeResult,
+  systemClock,
+} from './store';
 
 /**
  * Options of {@link FencedDynamoDBPersistenceLayer}. Invalid values throw a `TypeError` naming the option.
@@ -298,7 +303,7 @@ export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
     const owner = this.#owners.get(key);
     if (owner === undefined) throw new LeaseLostError(key, 'complete', undefined);
     const now = this.clock.now();
-    const encoded = this.#encodeResult(record.responseData);
+    const encoded = encodeResult(record.responseData, this.maxResultBytes);
     const sets = ['#status = :completed', '#exp = :exp', '#finished = :now'];
     const names: Record<string, string> = {
       '#status': NAMES['#status'],
@@ -436,23 +441,6 @@ export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
       ...(item.payloadHash === undefined ? {} : { payloadHash: item.payloadHash }),
     });
   }
-
-  #encodeResult(result: unknown): {
-    json: string | undefined;
-    omitted: 'too-large' | 'not-serializable' | undefined;
-  } {
-    if (result === undefined) return { json: undefined, omitted: undefined };
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(result);
-    } catch {
-      return { json: undefined, omitted: 'not-serializable' };
-    }
-    if (json === undefined) return { json: undefined, omitted: 'not-serializable' };
-    if (Buffer.byteLength(json, 'utf8') > this.maxResultBytes)
-      return { json: undefined, omitted: 'too-large' };
-    return { json, omitted: undefined };
-  }
 }
 
 function toDocumentClient(
@@ -473,19 +461,9 @@ function positiveInteger(option: string, value: number): number {
   return value;
 }
 
-/**
- * For a `ConditionalCheckFailedException`: the item returned with it (`undefined` when there was
- * none). For any other error: `null`.
- */
 function conditionFailureItem(error: unknown): StoredItem | undefined | null {
-  if (typeof error !== 'object' || error === null) return null;
-  if ((error as { name?: unknown }).name !== 'ConditionalCheckFailedException') return null;
-  const item = (error as { Item?: Record<string, unknown> }).Item;
-  if (item === undefined || Object.keys(item).length === 0) return undefined;
-  // lib-dynamodb leaves the item of a condition failure marshalled.
-  const status = item.status;
-  const marshalled = typeof status === 'object' && status !== null && 'S' in status;
-  return readItem(marshalled ? unmarshall(item as Record<string, AttributeValue>) : item);
+  const item = conditionFailureAttributes(error);
+  return item === null || item === undefined ? item : readItem(item);
 }
 
 function readItem(item: Record<string, unknown>): StoredItem {

@@ -330,7 +330,7 @@ export class IdempotencyStore {
    */
   async complete(claim: Claim, result: unknown): Promise<CompletionResult> {
     const now = this.clock.now();
-    const encoded = this.encodeResult(result);
+    const encoded = encodeResult(result, this.maxResultBytes);
     try {
       await this.client.send(new UpdateCommand(this.completionUpdate(claim, encoded, now)));
       return { resultOmitted: encoded.omitted };
@@ -372,7 +372,7 @@ export class IdempotencyStore {
       );
     }
     const now = this.clock.now();
-    const encoded = this.encodeResult(result);
+    const encoded = encodeResult(result, this.maxResultBytes);
     const completion = this.completionUpdate(claim, encoded, now);
     try {
       await this.client.send(
@@ -574,23 +574,6 @@ export class IdempotencyStore {
     }
   }
 
-  private encodeResult(result: unknown): {
-    json: string | undefined;
-    omitted: CompletionResult['resultOmitted'];
-  } {
-    if (result === undefined) return { json: undefined, omitted: undefined };
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(result);
-    } catch {
-      return { json: undefined, omitted: 'not-serializable' };
-    }
-    if (json === undefined) return { json: undefined, omitted: 'not-serializable' };
-    if (Buffer.byteLength(json, 'utf8') > this.maxResultBytes)
-      return { json: undefined, omitted: 'too-large' };
-    return { json, omitted: undefined };
-  }
-
   private completionUpdate(
     claim: Claim,
     encoded: { json: string | undefined; omitted: CompletionResult['resultOmitted'] },
@@ -634,21 +617,44 @@ export class IdempotencyStore {
 }
 
 /**
- * For a `ConditionalCheckFailedException`: the item returned with it (`undefined` when there was
- * none). For any other error: `null`.
+ * A result as stored in a record: its JSON, or why it is left out. Shared with the Powertools bridge.
+ *
+ * @internal
  */
-function conditionFailureItem(error: unknown): IdempotencyRecord | undefined | null {
+export function encodeResult(
+  result: unknown,
+  maxBytes: number,
+): { json: string | undefined; omitted: CompletionResult['resultOmitted'] } {
+  if (result === undefined) return { json: undefined, omitted: undefined };
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(result);
+  } catch {
+    return { json: undefined, omitted: 'not-serializable' };
+  }
+  if (json === undefined) return { json: undefined, omitted: 'not-serializable' };
+  if (Buffer.byteLength(json, 'utf8') > maxBytes) return { json: undefined, omitted: 'too-large' };
+  return { json, omitted: undefined };
+}
+
+/**
+ * For a `ConditionalCheckFailedException`: the item returned with it, unmarshalled (lib-dynamodb
+ * leaves it in wire form), or `undefined` when there was none. For any other error: `null`.
+ * Shared with the Powertools bridge.
+ *
+ * @internal
+ */
+export function conditionFailureAttributes(error: unknown): Record<string, unknown> | undefined | null {
   if (errorName(error) !== 'ConditionalCheckFailedException') return null;
   const item = (error as { Item?: Record<string, unknown> }).Item;
   if (item === undefined || Object.keys(item).length === 0) return undefined;
-  return (
-    isMarshalled(item) ? unmarshall(item as Record<string, AttributeValue>) : item
-  ) as IdempotencyRecord;
+  const status = item.status;
+  const marshalled = typeof status === 'object' && status !== null && 'S' in status;
+  return marshalled ? unmarshall(item as Record<string, AttributeValue>) : item;
 }
 
-function isMarshalled(item: Record<string, unknown>): boolean {
-  const status = item.status;
-  return typeof status === 'object' && status !== null && 'S' in status;
+function conditionFailureItem(error: unknown): IdempotencyRecord | undefined | null {
+  return conditionFailureAttributes(error) as IdempotencyRecord | undefined | null;
 }
 
 function cancellationReasons(
