@@ -277,6 +277,11 @@ export function auditConsumer(input: AuditInput): {
       if (sk === 'META') batches.set(batchId, item);
       else if (sk.startsWith('ESSAY#')) essays.set(`${batchId}/${sk.slice('ESSAY#'.length)}`, item);
     }
+    const markersPerBatch = new Map<string, number>();
+    for (const key of essays.keys()) {
+      const batchId = key.slice(0, key.lastIndexOf('/'));
+      markersPerBatch.set(batchId, (markersPerBatch.get(batchId) ?? 0) + 1);
+    }
     const provisionedPerBatch = new Map<string, number>();
     for (const e of events) {
       if (e.kind === 'provisioning' && e.batchId !== undefined) {
@@ -286,7 +291,7 @@ export function auditConsumer(input: AuditInput): {
     for (const [batchId, item] of batches) {
       const ready = Number(item.ready_count ?? 0);
       const expected = provisionedPerBatch.get(batchId) ?? 0;
-      const markers = [...essays.keys()].filter((k) => k.startsWith(`${batchId}/`)).length;
+      const markers = markersPerBatch.get(batchId) ?? 0;
       effectsExecuted += 1 + ready;
       if (ready > expected) {
         duplicateEffects += ready - expected;
