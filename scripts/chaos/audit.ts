@@ -396,6 +396,7 @@ export function auditConsumer(input: AuditInput): {
     kills: { ...tally.kills },
     deathsWithoutBlackBox: tally.deathsWithoutBlackBox,
     faults: { ...tally.faults },
+    layerMetrics: Object.fromEntries(Object.entries(tally.metrics).filter(([name]) => /^[A-Z]/.test(name))),
     problems,
   };
   return { figures, anomalies };

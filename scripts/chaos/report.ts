@@ -143,6 +143,8 @@ export interface ConsumerFigures {
   readonly deathsWithoutBlackBox: number;
   /** Faults injected by the workers, by kind. */
   readonly faults: Readonly<Record<string, number>>;
+  /** The layer's own metrics summed over the deliveries (counts; `*Duration` as numbers of samples). */
+  readonly layerMetrics: Readonly<Record<string, number>>;
   /** What went wrong, event by event (the first few of each kind). */
   readonly problems: readonly string[];
 }
@@ -284,6 +286,19 @@ function describeCounts(counts: Readonly<Record<string, number>>): string {
   return entries.length === 0 ? 'none' : entries.map(([k, n]) => `${k} ${n}`).join(', ');
 }
 
+const LAYER_METRICS_SHOWN = [
+  'Processed',
+  'Duplicate',
+  'InProgressElsewhere',
+  'Takeover',
+  'LeaseLost',
+  'Released',
+  'Retryable',
+  'StoreError',
+  'DeadLettered',
+  'Failed',
+];
+
 /** The JSON report. */
 export interface ChaosReport {
   readonly options: ChaosOptions;
@@ -360,6 +375,14 @@ export function formatReport(report: ChaosReport): string {
     row('capacity units per event', c.capacityUnitsPerEvent.toFixed(2));
     row('kills (SIGKILL) by point', describeCounts(c.kills));
     row('faults injected', describeCounts(c.faults));
+    row(
+      'layer metrics',
+      describeCounts(
+        Object.fromEntries(
+          LAYER_METRICS_SHOWN.map((name) => [name, c.layerMetrics[name] ?? 0]).filter(([, n]) => n !== 0),
+        ),
+      ),
+    );
     for (const p of c.problems.slice(0, 10)) lines.push(`  ! ${p}`);
   }
   lines.push('');

@@ -56,6 +56,7 @@ function healthy(overrides: Partial<ConsumerFigures> = {}): ConsumerFigures {
     },
     deathsWithoutBlackBox: 0,
     faults: { throttle: 5, 'drop-response': 2, 'storm:claim': 1 },
+    layerMetrics: { Processed: 98 },
     problems: [],
     ...overrides,
   };
