@@ -209,6 +209,7 @@ export function auditConsumer(input: AuditInput): {
   let unexplained = 0;
   let explained: Readonly<Record<string, number>> = {};
   let handlerSawOwnEffect = 0;
+  let windowsCompleted = 0;
 
   const poisonOk = (e: LogicalEvent, effectFound: boolean): boolean => {
     const r = recordOf.get(e.id);
@@ -242,8 +243,16 @@ export function auditConsumer(input: AuditInput): {
     }
     const results = new Set<string>();
     for (const item of input.business) if (typeof item.essay_id === 'string') results.add(item.essay_id);
+    // A window whose attempt is the owner of the final `completed` record did complete (its
+    // completion was in flight when the worker died): it cannot account for a duplicate.
     const windows = new Map<string, OpenWindowFact>();
-    for (const w of input.tally.windows) windows.set(w.execId, w);
+    for (const w of input.tally.windows) {
+      const r = recordOf.get(w.logicalId);
+      const completedByIt =
+        r?.status === RecordStatus.COMPLETED && w.owner !== undefined && r.owner === w.owner;
+      if (completedByIt) windowsCompleted += 1;
+      else windows.set(w.execId, w);
+    }
     const explanation = explainDuplicates(executions, windows);
     duplicateEffects = explanation.duplicates;
     unexplained = explanation.unexplained;
@@ -376,6 +385,7 @@ export function auditConsumer(input: AuditInput): {
       uncertain: deathWindows.filter((w) => !w.effectCommitted || w.completionInFlight).length,
     },
     openWindowsAtReturn: tally.windows.filter((w) => w.cause === 'completion-failed').length,
+    openWindowsCompleted: windowsCompleted,
     lostEvents: lost,
     stuckRecords: stuck.length,
     takeovers: tally.takeovers,

@@ -274,6 +274,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         cause,
         effectCommitted: w.effect === 'committed',
         completionInFlight: w.completionInFlight,
+        owner: w.owner,
       });
     }
     for (const [logicalId, n] of Object.entries(stats.transactions)) {

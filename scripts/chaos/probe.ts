@@ -50,6 +50,8 @@ export interface RequestInfo {
   readonly eventId?: string | undefined;
   /** `topic-partition@offset` written by a claim. */
   readonly coordinates?: string | undefined;
+  /** Owner token written by a claim. */
+  readonly owner?: string | undefined;
   /** Ledger execution id (a ledgered effect). */
   readonly execId?: string | undefined;
   /** Business id of a ledgered effect (the ledger item's partition key). */
@@ -137,7 +139,13 @@ export function classifyRequest(operation: string, input: Marshalled, tables: Pr
         topic !== undefined && partition !== undefined && offset !== undefined
           ? `${topic}-${partition}@${offset}`
           : undefined;
-      return { kind: 'claim', key, eventId: str(values[':a_event_id']), coordinates };
+      return {
+        kind: 'claim',
+        key,
+        eventId: str(values[':a_event_id']),
+        coordinates,
+        owner: str(values[':a_owner']),
+      };
     }
     return { kind: 'other', key };
   }
@@ -163,6 +171,7 @@ interface Window {
   execId: string;
   effect: 'committed' | 'in-flight';
   completionInFlight: boolean;
+  owner: string | undefined;
 }
 
 /**
@@ -187,6 +196,8 @@ export class Probe {
   private readonly byCoordinates = new Map<string, number>();
   private readonly byBusinessId = new Map<string, number>();
   private readonly byKey = new Map<string, number>();
+  /** Owner token of this delivery's claim on each logical event. */
+  private readonly ownerOf = new Map<number, string>();
   private readonly claimStarted = new Map<string, number>();
   private readonly windows = new Map<number, Window>();
   private readonly seenExec = new Set<string>();
@@ -205,6 +216,7 @@ export class Probe {
     this.faults = job.faults;
     this.rng = new Random(job.faults.seed);
     for (const map of [this.byEventId, this.byCoordinates, this.byBusinessId, this.byKey]) map.clear();
+    this.ownerOf.clear();
     this.claimStarted.clear();
     this.windows.clear();
     this.seenExec.clear();
@@ -303,7 +315,12 @@ export class Probe {
     if (info.kind === 'effect' && logicalId !== undefined && info.execId !== undefined) {
       const w = this.windows.get(logicalId);
       if (!w || w.execId !== info.execId || w.effect !== 'committed') {
-        this.windows.set(logicalId, { execId: info.execId, effect: 'in-flight', completionInFlight: false });
+        this.windows.set(logicalId, {
+          execId: info.execId,
+          effect: 'in-flight',
+          completionInFlight: false,
+          owner: this.ownerOf.get(logicalId),
+        });
       }
     }
     if (info.kind === 'complete' && logicalId !== undefined) {
@@ -380,7 +397,10 @@ export class Probe {
     const logicalId =
       (info.eventId !== undefined ? this.byEventId.get(info.eventId) : undefined) ??
       (info.coordinates !== undefined ? this.byCoordinates.get(info.coordinates) : undefined);
-    if (info.key !== undefined && logicalId !== undefined) this.byKey.set(info.key, logicalId);
+    if (info.key !== undefined && logicalId !== undefined) {
+      this.byKey.set(info.key, logicalId);
+      if (info.owner !== undefined) this.ownerOf.set(logicalId, info.owner);
+    }
     const previous = record(record(record(result).output).Attributes);
     if (str(previous.status) === RecordStatus.PROCESSING) {
       this.stats.takeovers += 1;
@@ -438,6 +458,7 @@ export class Probe {
       execId: w.execId,
       effect: w.effect,
       completionInFlight: w.completionInFlight,
+      owner: w.owner,
     }));
   }
 

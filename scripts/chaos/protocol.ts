@@ -77,6 +77,8 @@ export interface OpenWindow {
   readonly effect: 'committed' | 'in-flight';
   /** `true` when the completion was sent but its answer is unknown (it may have been written). */
   readonly completionInFlight: boolean;
+  /** Owner token of the attempt (from its claim): the audit compares it with the final record's. */
+  readonly owner: string | undefined;
 }
 
 /** Counters of one delivery, filled by the worker's middleware and metric recorder. */

@@ -17,6 +17,8 @@ export interface OpenWindowFact {
   readonly effectCommitted: boolean;
   /** `true` when its completion was in flight (it may have been written). */
   readonly completionInFlight: boolean;
+  /** Owner token of the attempt, when its claim was seen. */
+  readonly owner: string | undefined;
 }
 
 /** How the duplicate effects of a two-phase consumer are accounted for. */
@@ -39,7 +41,7 @@ export interface DuplicateExplanation {
  *
  * @example
  * ```ts
- * explainDuplicates(new Map([[1, ['a', 'b']]]), new Map([['a', { execId: 'a', logicalId: 1, cause: 'kill:after-effect', effectCommitted: true, completionInFlight: false }]]));
+ * explainDuplicates(new Map([[1, ['a', 'b']]]), new Map([['a', { execId: 'a', logicalId: 1, cause: 'kill:after-effect', effectCommitted: true, completionInFlight: false, owner: 'o1' }]]));
  * // { duplicates: 1, explained: { 'kill:after-effect': 1 }, unexplained: 0, detail: [] }
  * ```
  */
@@ -119,6 +121,8 @@ export interface ConsumerFigures {
   readonly openWindowsAtDeath: { readonly effectWritten: number; readonly uncertain: number };
   /** Completions that failed after the effect (store errors, lost leases), leaving the window open. */
   readonly openWindowsAtReturn: number;
+  /** Windows whose completion, in flight when the worker died, turned out written (not orphans). */
+  readonly openWindowsCompleted: number;
   readonly lostEvents: number;
   readonly stuckRecords: number;
   readonly takeovers: number;
@@ -353,7 +357,7 @@ export function formatReport(report: ChaosReport): string {
     if (c.mode === 'two-phase') {
       row(
         'effect->completion windows left open',
-        `${c.openWindowsAtDeath.effectWritten} by deaths after the effect (+${c.openWindowsAtDeath.uncertain} in flight), ${c.openWindowsAtReturn} by failed completions`,
+        `${c.openWindowsAtDeath.effectWritten} by deaths after the effect (+${c.openWindowsAtDeath.uncertain} in flight), ${c.openWindowsAtReturn} by failed completions; ${c.openWindowsCompleted} of them completed after all`,
       );
     }
     row('lost events', c.lostEvents);

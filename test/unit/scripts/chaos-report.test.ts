@@ -12,7 +12,10 @@ import {
 /** The chaos run's judgement: duplicate effects matched against open windows, and the verdict. */
 
 function window(execId: string, logicalId: number, cause: OpenWindowFact['cause']): [string, OpenWindowFact] {
-  return [execId, { execId, logicalId, cause, effectCommitted: true, completionInFlight: false }];
+  return [
+    execId,
+    { execId, logicalId, cause, effectCommitted: true, completionInFlight: false, owner: undefined },
+  ];
 }
 
 const OPTIONS = parseChaosArgs([]);
@@ -37,6 +40,7 @@ function healthy(overrides: Partial<ConsumerFigures> = {}): ConsumerFigures {
     unexplainedDuplicateEffects: 0,
     openWindowsAtDeath: { effectWritten: 1, uncertain: 0 },
     openWindowsAtReturn: 0,
+    openWindowsCompleted: 0,
     lostEvents: 0,
     stuckRecords: 0,
     takeovers: 3,
