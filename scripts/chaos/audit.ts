@@ -14,7 +14,13 @@ import {
 } from '../../shared';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
 import type { ChaosConsumerName } from './options';
-import { type ConsumerFigures, explainDuplicates, type OpenWindowFact, percentile } from './report';
+import {
+  type ConsumerFigures,
+  explainDuplicates,
+  leftOpenAtReturn,
+  type OpenWindowFact,
+  percentile,
+} from './report';
 import type { LogicalEvent, Workload } from './workload';
 
 /** What the driver counted for one consumer while the run went on. */
@@ -362,7 +368,7 @@ export function auditConsumer(input: AuditInput): {
   const totalRequests = Object.values(tally.requests).reduce((a, b) => a + b, 0);
   let duplicatesDelivered = 0;
   for (const n of tally.deliveredByLogical.values()) duplicatesDelivered += Math.max(0, n - 1);
-  const deathWindows = tally.windows.filter((w) => w.cause !== 'completion-failed');
+  const deathWindows = tally.windows.filter((w) => !leftOpenAtReturn(w.cause));
   const eventsProduced = events.length;
   const figures: ConsumerFigures = {
     consumer: spec.name,
@@ -384,7 +390,7 @@ export function auditConsumer(input: AuditInput): {
       effectWritten: deathWindows.filter((w) => w.effectCommitted && !w.completionInFlight).length,
       uncertain: deathWindows.filter((w) => !w.effectCommitted || w.completionInFlight).length,
     },
-    openWindowsAtReturn: tally.windows.filter((w) => w.cause === 'completion-failed').length,
+    openWindowsAtReturn: tally.windows.filter((w) => leftOpenAtReturn(w.cause)).length,
     openWindowsCompleted: windowsCompleted,
     lostEvents: lost,
     stuckRecords: stuck.length,

@@ -256,7 +256,8 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     };
   };
 
-  const absorb = (state: ConsumerState, stats: DeliveryStats, cause: WindowCause): void => {
+  /** `cause`: the death's, or `returned` for a delivery that returned (each window then says why it stayed open). */
+  const absorb = (state: ConsumerState, stats: DeliveryStats, cause: WindowCause | 'returned'): void => {
     const t = state.tally;
     add(t.requests, stats.requests);
     add(t.faults, stats.faults);
@@ -271,7 +272,8 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       t.windows.push({
         execId: w.execId,
         logicalId: w.logicalId,
-        cause,
+        cause:
+          cause !== 'returned' ? cause : w.effect === 'committed' ? 'completion-failed' : 'effect-unanswered',
         effectCommitted: w.effect === 'committed',
         completionInFlight: w.completionInFlight,
         owner: w.owner,
@@ -342,7 +344,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       });
       if (outcome.kind === 'done') {
         const m = outcome.message;
-        absorb(state, m.stats, 'completion-failed');
+        absorb(state, m.stats, 'returned');
         if (m.outcome.kind === 'threw') {
           const name = m.outcome.error.split(':')[0] ?? 'Error';
           state.tally.metrics[`threw:${name}`] = (state.tally.metrics[`threw:${name}`] ?? 0) + 1;

@@ -16,9 +16,9 @@ import {
   type FaultPlan,
   type Job,
   type KillPoint,
-  type OpenWindow,
 } from './protocol';
 import { Random } from './random';
+import { WindowBook } from './windows';
 
 /** What one request is, from the chaos run's point of view. */
 export type RequestKind =
@@ -167,13 +167,6 @@ export interface ProbeOptions {
   readonly clockOffsetMs: number;
 }
 
-interface Window {
-  execId: string;
-  effect: 'committed' | 'in-flight';
-  completionInFlight: boolean;
-  owner: string | undefined;
-}
-
 /**
  * Per-worker instrument; {@link Probe.begin} arms it for a delivery, {@link Probe.end} collects the
  * delivery's counters.
@@ -199,7 +192,7 @@ export class Probe {
   /** Owner token of this delivery's claim on each logical event. */
   private readonly ownerOf = new Map<number, string>();
   private readonly claimStarted = new Map<string, number>();
-  private readonly windows = new Map<number, Window>();
+  private readonly windows = new WindowBook();
   private readonly seenExec = new Set<string>();
   private readonly seenTokens = new Set<string>();
   private readonly counts = new Map<string, number>();
@@ -233,7 +226,7 @@ export class Probe {
 
   /** The delivery's counters, with the effects still waiting for their completion. */
   end(): DeliveryStats {
-    this.stats.openWindows = this.open();
+    this.stats.openWindows = this.windows.open();
     const stats = this.stats;
     this.job = undefined;
     return stats;
@@ -313,20 +306,9 @@ export class Probe {
 
     const logicalId = this.logicalOf(info);
     if (info.kind === 'effect' && logicalId !== undefined && info.execId !== undefined) {
-      const w = this.windows.get(logicalId);
-      if (!w || w.execId !== info.execId || w.effect !== 'committed') {
-        this.windows.set(logicalId, {
-          execId: info.execId,
-          effect: 'in-flight',
-          completionInFlight: false,
-          owner: this.ownerOf.get(logicalId),
-        });
-      }
+      this.windows.effectSent(logicalId, info.execId, this.ownerOf.get(logicalId));
     }
-    if (info.kind === 'complete' && logicalId !== undefined) {
-      const w = this.windows.get(logicalId);
-      if (w) w.completionInFlight = true;
-    }
+    if (info.kind === 'complete' && logicalId !== undefined) this.windows.completionSent(logicalId);
 
     if (effectLike && this.due('mid-effect')) {
       // The request goes out; the worker dies before its answer can arrive.
@@ -340,22 +322,19 @@ export class Probe {
     try {
       result = await send();
     } catch (error) {
-      if (info.kind === 'effect' && logicalId !== undefined && notSent(error)) {
-        const w = this.windows.get(logicalId);
-        if (w && w.execId === info.execId && w.effect === 'in-flight') this.windows.delete(logicalId);
+      const failure = { wroteNothing: wroteNothing(error) };
+      if (info.kind === 'effect' && logicalId !== undefined && info.execId !== undefined) {
+        this.windows.effectFailed(logicalId, info.execId, failure);
       }
-      if (info.kind === 'complete' && logicalId !== undefined) {
-        const w = this.windows.get(logicalId);
-        if (w) w.completionInFlight = false;
-      }
+      if (info.kind === 'complete' && logicalId !== undefined)
+        this.windows.completionFailed(logicalId, failure);
       throw error;
     }
     this.capacity(result);
 
     if (info.kind === 'claim') this.claimed(info, result);
     if (info.kind === 'effect' && logicalId !== undefined && info.execId !== undefined) {
-      const w = this.windows.get(logicalId);
-      if (w && w.execId === info.execId) w.effect = 'committed';
+      this.windows.effectWritten(logicalId, info.execId);
       if (!this.seenExec.has(info.execId)) {
         this.seenExec.add(info.execId);
         s.effects[String(logicalId)] = (s.effects[String(logicalId)] ?? 0) + 1;
@@ -369,7 +348,7 @@ export class Probe {
       }
     }
     if (completeLike && info.key !== undefined) {
-      if (logicalId !== undefined) this.windows.delete(logicalId);
+      if (logicalId !== undefined) this.windows.completionWritten(logicalId);
       const started = this.claimStarted.get(info.key);
       if (started !== undefined) {
         s.latenciesMs.push(Math.round((performance.now() - started) * 10) / 10);
@@ -452,20 +431,10 @@ export class Probe {
     if (this.due(point)) this.die(point);
   }
 
-  private open(): OpenWindow[] {
-    return [...this.windows.entries()].map(([logicalId, w]) => ({
-      logicalId,
-      execId: w.execId,
-      effect: w.effect,
-      completionInFlight: w.completionInFlight,
-      owner: w.owner,
-    }));
-  }
-
   private die(point: KillPoint | 'timeout'): never {
     const job = this.job;
     if (job) {
-      this.stats.openWindows = this.open();
+      this.stats.openWindows = this.windows.open();
       const entry: BlackBoxEntry = { deliveryId: job.deliveryId, pid: process.pid, point, stats: this.stats };
       writeFileSync(this.options.blackBoxPath, `${JSON.stringify(entry)}\n`);
     }
@@ -490,8 +459,12 @@ function outage(what: string): Error {
   });
 }
 
-/** `true` for an error raised before the request reached the engine (nothing was written). */
-function notSent(error: unknown): boolean {
+/**
+ * `true` for an error that proves this attempt wrote nothing: it never reached the engine (connection
+ * refused, throttling injected before sending) or the engine refused it (throttled, condition
+ * failed, transaction cancelled). A reset connection or a lost response proves nothing.
+ */
+function wroteNothing(error: unknown): boolean {
   const e = record(error);
   const code = typeof e.code === 'string' ? e.code : undefined;
   const name = typeof e.name === 'string' ? e.name : undefined;

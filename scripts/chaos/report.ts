@@ -5,8 +5,22 @@
 import type { ChaosOptions } from './options';
 import { KILL_POINTS } from './protocol';
 
-/** Why an effect ran without its completion being written by the same attempt. */
-export type WindowCause = `kill:${(typeof KILL_POINTS)[number]}` | 'timeout' | 'completion-failed';
+/**
+ * Why an effect ran (or may have run) without its completion being written by the same attempt:
+ * the worker was killed or timed out, or the delivery returned with the window open because the
+ * completion failed (`completion-failed`) or the effect's own request failed with no answer after it
+ * may have been executed, e.g. a connection reset then refused retries (`effect-unanswered`).
+ */
+export type WindowCause =
+  | `kill:${(typeof KILL_POINTS)[number]}`
+  | 'timeout'
+  | 'completion-failed'
+  | 'effect-unanswered';
+
+/** `true` for the causes of a window left open by a delivery that returned (no death). */
+export function leftOpenAtReturn(cause: WindowCause): boolean {
+  return cause === 'completion-failed' || cause === 'effect-unanswered';
+}
 
 /** What a duplicate effect is matched against: the execution that had no completion, and why. */
 export interface OpenWindowFact {
@@ -119,7 +133,7 @@ export interface ConsumerFigures {
   readonly unexplainedDuplicateEffects: number;
   /** Kills and timeouts that left an effect without its completion: known written / maybe written. */
   readonly openWindowsAtDeath: { readonly effectWritten: number; readonly uncertain: number };
-  /** Completions that failed after the effect (store errors, lost leases), leaving the window open. */
+  /** Deliveries that returned with a window open: the completion failed after the effect (store errors, lost leases), or the effect's request went unanswered. */
   readonly openWindowsAtReturn: number;
   /** Windows whose completion, in flight when the worker died, turned out written (not orphans). */
   readonly openWindowsCompleted: number;
@@ -245,7 +259,7 @@ export function verdict(figures: ChaosFigures, options: ChaosOptions): Check[] {
       checks.push({
         name: `${c.consumer}: every duplicate effect matches an open effect-to-completion window`,
         ok: c.unexplainedDuplicateEffects === 0,
-        detail: `${c.duplicateEffects} duplicate effects, ${explainedTotal} matched (${describeCounts(c.duplicateEffectsExplained)}), ${c.unexplainedDuplicateEffects} unexplained; windows left open by deaths: ${c.openWindowsAtDeath.effectWritten} written + ${c.openWindowsAtDeath.uncertain} uncertain, by failed completions: ${c.openWindowsAtReturn}`,
+        detail: `${c.duplicateEffects} duplicate effects, ${explainedTotal} matched (${describeCounts(c.duplicateEffectsExplained)}), ${c.unexplainedDuplicateEffects} unexplained; windows left open by deaths: ${c.openWindowsAtDeath.effectWritten} written + ${c.openWindowsAtDeath.uncertain} uncertain, by failed completions or unanswered effects: ${c.openWindowsAtReturn}`,
       });
     }
     const missing = required.perConsumer.filter((kind) => firedCount(c, kind) === 0);
@@ -357,7 +371,7 @@ export function formatReport(report: ChaosReport): string {
     if (c.mode === 'two-phase') {
       row(
         'effect->completion windows left open',
-        `${c.openWindowsAtDeath.effectWritten} by deaths after the effect (+${c.openWindowsAtDeath.uncertain} in flight), ${c.openWindowsAtReturn} by failed completions; ${c.openWindowsCompleted} of them completed after all`,
+        `${c.openWindowsAtDeath.effectWritten} by deaths after the effect (+${c.openWindowsAtDeath.uncertain} in flight), ${c.openWindowsAtReturn} by failed completions or unanswered effects; ${c.openWindowsCompleted} of them completed after all`,
       );
     }
     row('lost events', c.lostEvents);

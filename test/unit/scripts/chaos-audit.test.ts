@@ -100,6 +100,19 @@ describe('auditConsumer (two-phase)', () => {
     expect(figures.unexplainedDuplicateEffects).toBe(1);
   });
 
+  it('counts a window left open by an unanswered effect as open at return, and lets it explain a duplicate', () => {
+    const figures = audit([
+      { ...win('x1', 0, 'o-first'), cause: 'effect-unanswered', effectCommitted: false },
+    ]);
+    expect(figures).toMatchObject({
+      duplicateEffects: 1,
+      unexplainedDuplicateEffects: 0,
+      duplicateEffectsExplained: { 'effect-unanswered': 1 },
+      openWindowsAtReturn: 1,
+      openWindowsAtDeath: { effectWritten: 0, uncertain: 0 },
+    });
+  });
+
   it('counts an event without its effect, or left in processing, as lost', () => {
     const records = events.map((e) => record(e.id, e.id === 2 ? 'processing' : 'completed', `o-${e.id}`));
     const figures = audit([win('x1', 0, 'o-first')], records);
