@@ -442,7 +442,7 @@ class BatchRun {
         message: error instanceof Error ? error.message : String(error),
       },
       record: item.record.received,
-      failed_at: new Date().toISOString(),
+      failed_at: new Date(this.idem.clock.now()).toISOString(),
     };
   }
 

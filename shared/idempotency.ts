@@ -275,13 +275,14 @@ export class Idempotency {
   readonly logger: LayerLogger;
   readonly metrics: LayerMetrics;
   readonly failureMode: FailureMode;
+  /** The clock leases, TTLs and timestamps (dead letters' `failed_at` too) are read from. */
+  readonly clock: Clock;
   private readonly keyPrefix: string;
   private readonly keyStrategy: KeyStrategy;
   private readonly defaultTtlSeconds: number;
   private readonly eventTypeTtlSeconds: Readonly<Record<string, number>>;
   private readonly leaseMarginMs: number;
   private readonly fallbackLeaseMs: number;
-  private readonly clock: Clock;
   private readonly classifyError: IdempotencyOptions['classifyError'];
 
   constructor(options: IdempotencyOptions) {

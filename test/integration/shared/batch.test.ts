@@ -3,6 +3,7 @@ import { envelope, mskEvent, type RecordSpec } from '../../../scripts/lib/msk-ev
 import { countRequests } from '../../../scripts/lib/sdk-middleware';
 import {
   BatchRetryError,
+  type Clock,
   createKafkaHandler,
   type DeadLetterEntry,
   type DeadLetterSink,
@@ -31,7 +32,9 @@ function records(count: number, partition = 0, from = 0): RecordSpec[] {
   }));
 }
 
-async function setup(options: { partialBatchResponse?: boolean; failOnce?: Set<number> } = {}) {
+async function setup(
+  options: { partialBatchResponse?: boolean; failOnce?: Set<number>; clock?: Clock } = {},
+) {
   const { raw, doc } = clients();
   const tableName = await freshIdempotencyTable(raw);
   const metrics = new RecordingMetrics();
@@ -41,6 +44,7 @@ async function setup(options: { partialBatchResponse?: boolean; failOnce?: Set<n
     client: doc,
     logger: new RecordingLogger(),
     metrics,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const calls = new Map<string, number>();
   const failOnce = new Set(options.failOnce ?? []);
@@ -123,7 +127,8 @@ describe('Kafka batch processor', () => {
   });
 
   test('poison records are dead-lettered and the rest of their partition completes', async () => {
-    const { handler, deadLetters } = await setup();
+    const failedAt = Date.UTC(2031, 4, 6, 7, 8, 9);
+    const { handler, deadLetters } = await setup({ clock: { now: () => failedAt } });
     const good = records(3);
     const event = mskEvent([
       good[0] as RecordSpec,
@@ -148,6 +153,8 @@ describe('Kafka batch processor', () => {
     expect(deadLetters.entries.map((e) => e.coordinates?.offset)).toEqual([1, 2, 3, 4, 5]);
     expect(deadLetters.entries.map((e) => e.error.name)).toEqual(Array(5).fill('InvalidRecordError'));
     expect(deadLetters.entries[4]?.error.message).toMatch(/Unknown event type unknown\.type\.v1/);
+    // stamped by the layer's clock (the injected one), not the system's
+    expect(deadLetters.entries.map((e) => e.failed_at)).toEqual(Array(5).fill('2031-05-06T07:08:09.000Z'));
 
     // a redelivery does not dead-letter them again
     const again = await handler.process(event);
