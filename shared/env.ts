@@ -75,3 +75,45 @@ export function envChoice<T extends string>(
   }
   return match;
 }
+
+/**
+ * Bounds of {@link envInteger}, both inclusive.
+ *
+ * @example
+ * ```ts
+ * const bounds: IntegerBounds = { min: 0, max: 900_000 };
+ * ```
+ */
+export interface IntegerBounds {
+  /** Smallest value accepted. */
+  readonly min: number;
+  /** Largest value accepted. */
+  readonly max: number;
+}
+
+/**
+ * Parses an optional integer environment variable: `undefined` when unset or empty, else a base-10
+ * integer within `bounds`. Anything else (`1e3`, `10ms`, `-1`, `1.5`) throws naming the variable,
+ * the value and the range, so a typo fails the cold start instead of silently using a default.
+ *
+ * @example
+ * ```ts
+ * const margin = envInteger(ENV.LEASE_MARGIN_MS, { min: 0, max: 900_000 }); // undefined or a number
+ * ```
+ */
+export function envInteger(
+  name: string,
+  bounds: IntegerBounds,
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  const value = optionalEnv(name, env);
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const parsed = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < bounds.min || parsed > bounds.max) {
+    throw new Error(
+      `Environment variable ${name} must be an integer from ${bounds.min} to ${bounds.max}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return parsed;
+}

@@ -32,7 +32,7 @@ export {
   FileDeadLetterSink,
   SqsDeadLetterSink,
 } from './dead-letter';
-export { envBoolean, envChoice, optionalEnv, requireEnv } from './env';
+export { envBoolean, envChoice, envInteger, type IntegerBounds, optionalEnv, requireEnv } from './env';
 export {
   type DecodedEvent,
   decodeEvent,

@@ -1,4 +1,4 @@
-import { envBoolean, envChoice, optionalEnv, requireEnv } from '../../../shared';
+import { envBoolean, envChoice, envInteger, optionalEnv, requireEnv } from '../../../shared';
 
 describe('environment helpers', () => {
   test('requireEnv returns the value and fails naming the variable when unset or blank', () => {
@@ -25,6 +25,20 @@ describe('environment helpers', () => {
     expect(envChoice('M', modes, 'fail-closed', {})).toBe('fail-closed');
     expect(() => envChoice('M', modes, 'fail-closed', { M: 'open' })).toThrow(
       /one of fail-closed, fail-open, got "open"/,
+    );
+  });
+});
+
+describe('envInteger', () => {
+  test('is undefined when unset or blank, else the integer', () => {
+    expect(envInteger('X', { min: 0, max: 10 }, {})).toBeUndefined();
+    expect(envInteger('X', { min: 0, max: 10 }, { X: '  ' })).toBeUndefined();
+    expect(envInteger('X', { min: 0, max: 10 }, { X: '10' })).toBe(10);
+  });
+
+  test('fails if the value is out of range', () => {
+    expect(() => envInteger('X', { min: 0, max: 10 }, { X: '11' })).toThrow(
+      'Environment variable X must be an integer from 0 to 10, got "11".',
     );
   });
 });

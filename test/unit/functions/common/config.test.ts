@@ -1,4 +1,4 @@
-import { envInteger, loadConsumerConfig } from '../../../../functions/common/config';
+import { loadConsumerConfig } from '../../../../functions/common/config';
 import { loadConfig as loadEssayConfig } from '../../../../functions/essay-lifecycle/config';
 import { loadConfig as loadSpellcheckerConfig } from '../../../../functions/spellchecker/config';
 import { ENV } from '../../../../shared';
@@ -66,20 +66,6 @@ describe('loadConsumerConfig', () => {
     [ENV.FALLBACK_LEASE_MS, '1.5', /IDEMPOTENCY_FALLBACK_LEASE_MS must be an integer/],
   ])('fails if %s is %s', (name, value, message) => {
     expect(() => loadConsumerConfig({ ...REQUIRED, [name]: value })).toThrow(message);
-  });
-});
-
-describe('envInteger', () => {
-  test('is undefined when unset or blank, else the integer', () => {
-    expect(envInteger('X', { min: 0, max: 10 }, {})).toBeUndefined();
-    expect(envInteger('X', { min: 0, max: 10 }, { X: '  ' })).toBeUndefined();
-    expect(envInteger('X', { min: 0, max: 10 }, { X: '10' })).toBe(10);
-  });
-
-  test('fails if the value is out of range', () => {
-    expect(() => envInteger('X', { min: 0, max: 10 }, { X: '11' })).toThrow(
-      'Environment variable X must be an integer from 0 to 10, got "11".',
-    );
   });
 });
 
