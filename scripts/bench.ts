@@ -29,6 +29,7 @@ import { round } from './bench/stats';
 import { DUPLICATE_SHARE, FAILURE_AT } from './bench/workload';
 import { reserveStdout, runMain } from './lib/cli';
 import { startDynamoDbLocal } from './lib/dynamodb-local';
+import { FUNCTION_ESBUILD_TARGET } from './lib/local';
 
 /**
  * Everything one `npm run bench` wrote to its JSON file.
@@ -160,7 +161,7 @@ async function main(): Promise<number> {
   }
   let bundles: BundleFigures[] | undefined;
   if (!options.skipBundles) {
-    log('bundles: esbuild (node22, minify) and cold module init');
+    log(`bundles: esbuild (${FUNCTION_ESBUILD_TARGET}, minify) and cold module init`);
     bundles = await measureBundles({ runs: options.quick ? 3 : 7 });
   }
 
@@ -192,7 +193,7 @@ async function main(): Promise<number> {
   if (cpu) print(`\nPer-record CPU, decode + canonical JSON + SHA-256 (single thread):\n${renderCpu(cpu)}\n`);
   if (bundles) {
     print(
-      `\nBundles (esbuild ${machine.esbuild}: bundle, platform node, target node22, minify, cjs, SDK included; cold init = median of ${bundles[0]?.runs ?? 0} fresh \`node -e "require(bundle)"\` minus a bare \`node -e ""\` of ${round(bundles[0]?.bareNodeMs ?? 0, 1)} ms, on Node ${machine.node}):\n${renderBundles(bundles)}\n`,
+      `\nBundles (esbuild ${machine.esbuild}: bundle, platform node, target ${FUNCTION_ESBUILD_TARGET}, minify, cjs, SDK included; cold init = median of ${bundles[0]?.runs ?? 0} fresh \`node -e "require(bundle)"\` minus a bare \`node -e ""\` of ${round(bundles[0]?.bareNodeMs ?? 0, 1)} ms, on Node ${machine.node}):\n${renderBundles(bundles)}\n`,
     );
   }
   print(

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { ENV } from '../../shared';
+import { FUNCTION_ESBUILD_TARGET } from '../lib/local';
 import { median } from './stats';
 
 /**
@@ -96,7 +97,6 @@ export function functionEnvironment(name: string): Record<string, string> {
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     [ENV.IDEMPOTENCY_TABLE_NAME]: 'bench-idempotency',
     [ENV.SERVICE_NAME]: name,
     [ENV.METRICS_NAMESPACE]: 'KafkaIdempotency',
@@ -109,7 +109,7 @@ export function functionEnvironment(name: string): Record<string, string> {
 }
 
 /**
- * Bundles each function as the CDK app does (esbuild: bundle, platform node, target node22,
+ * Bundles each function as the CDK app does (esbuild: bundle, platform node, target node24,
  * minify, CommonJS, SDK included) into a temporary folder, then reports its size and its cold
  * module-init time: a fresh `node -e "require('<bundle>')"` per run, median, minus a bare
  * `node -e ""`.
@@ -136,7 +136,7 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
         outfile,
         bundle: true,
         platform: 'node',
-        target: 'node22',
+        target: FUNCTION_ESBUILD_TARGET,
         format: 'cjs',
         mainFields: ['module', 'main'],
         minify: true,

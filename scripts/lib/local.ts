@@ -13,6 +13,18 @@ import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from './tables';
 
 /**
+ * The esbuild target of every local bundle (chaos workers, the benchmark's bundle figures): the
+ * deployed runtime's, as `NodejsFunction` derives it from `lambda.Runtime.NODEJS_24_X`, the
+ * consumer construct's default (an infra test keeps the two equal).
+ *
+ * @example
+ * ```ts
+ * await build({ entryPoints: ['functions/spellchecker/handler.ts'], bundle: true, target: FUNCTION_ESBUILD_TARGET });
+ * ```
+ */
+export const FUNCTION_ESBUILD_TARGET = 'node24';
+
+/**
  * Table names used locally (DynamoDB Local, or any endpoint given with `DYNAMODB_ENDPOINT`).
  *
  * @example
@@ -181,7 +193,6 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: String(!(options.metrics ?? false)),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 
@@ -219,8 +230,6 @@ export interface OpenDynamoOptions {
  * ```
  */
 export async function openDynamo(options: OpenDynamoOptions = {}): Promise<LocalDynamo> {
-  // The SDK warns once per process that it will need Node 22 from 2027; noise for a local tool.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const engine = options.endpoint
     ? undefined
     : await startDynamoDbLocal({

@@ -10,6 +10,7 @@ import {
   type IdempotentKafkaConsumerProps,
   type KafkaTriggerProps,
 } from '../../../infra/constructs/idempotent-kafka-consumer';
+import { FUNCTION_ESBUILD_TARGET } from '../../../scripts/lib/local';
 import { ENV, IDEMPOTENCY_TABLE_ACTIONS, MetricName } from '../../../shared';
 import {
   acknowledgments,
@@ -78,6 +79,13 @@ describe('IdempotentKafkaConsumer', () => {
         FunctionName: Match.absent(),
         Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
       });
+    });
+
+    test("runs the runtime the local bundles target (chaos workers, the benchmark's figures)", () => {
+      // The local tools' esbuild target is `node<major>`; NodejsFunction derives the deployed one
+      // from this runtime. A default runtime moved without the target (or back) fails here.
+      const major = FUNCTION_ESBUILD_TARGET.replace(/^node/, '');
+      template.hasResourceProperties('AWS::Lambda::Function', { Runtime: `nodejs${major}.x` });
     });
 
     test('sets the environment from the shared ENV names', () => {
