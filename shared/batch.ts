@@ -1,8 +1,8 @@
 import type { MSKEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import type { DeadLetterEntry, DeadLetterSink } from './dead-letter';
-import type { DecodedEvent, EventEnvelope } from './envelope';
-import { describe, IdempotencyError, InvalidRecordError } from './errors';
+import { type DecodedEvent, describeIssues, type EventEnvelope } from './envelope';
+import { clip, DeadLetterUnavailableError, describe, IdempotencyError, InvalidRecordError } from './errors';
 import type {
   ClaimStep,
   EventHandler,
@@ -12,7 +12,7 @@ import type {
   PermanentFailure,
   RunOptions,
 } from './idempotency';
-import { type BatchRecord, decodeMskEvent } from './kafka';
+import { type BatchRecord, DEFAULT_INPUT_LIMITS, decodeMskEvent, type InputLimits } from './kafka';
 import type { IdempotencyKey } from './keys';
 import { MetricName } from './observability';
 import type { IdempotencyRecord } from './store';
@@ -49,6 +49,12 @@ export interface BatchReport {
   readonly records: readonly RecordReport[];
   readonly counts: Readonly<Record<RecordStatusInBatch, number>>;
   readonly batchItemFailures: KafkaBatchResponse['batchItemFailures'];
+  /**
+   * Set when a poison record could not be dead-lettered (after the sink's own retries): the
+   * handler then throws, partial batch response or not, so the failure is loud and bounded by the
+   * event source mapping's retry policy instead of a silent per-record loop.
+   */
+  readonly deadLetterFailure: DeadLetterUnavailableError | undefined;
   readonly durationMs: number;
 }
 
@@ -80,10 +86,10 @@ export interface KafkaHandlerOptions {
    */
   readonly claimConcurrency?: number;
   /**
-   * Largest record value (bytes) accepted; a larger one is poison.
-   * @default 1048576
+   * Bounds on what a record sizes itself (value, key, headers); a record past one is poison.
+   * @default DEFAULT_INPUT_LIMITS (value 1 MiB, key 16 KiB, 64 headers of 32 KiB in all)
    */
-  readonly maxValueBytes?: number;
+  readonly limits?: Partial<InputLimits>;
 }
 
 /** An MSK Lambda handler built by {@link createKafkaHandler}. */
@@ -104,9 +110,13 @@ export class BatchRetryError extends IdempotencyError {
   constructor(report: BatchReport) {
     const retry = report.records.filter((r) => r.status === 'retry' || r.status === 'in-progress-elsewhere');
     const first = retry[0];
+    const why = report.deadLetterFailure
+      ? `a poison record could not be dead-lettered (${report.deadLetterFailure.message}), so the whole batch fails; `
+      : '';
     super(
-      `${retry.length} of ${report.records.length} records must be retried (first: ${first ? `${first.topic}-${first.partition}@${first.offset}: ${first.error ?? first.status}` : 'none'}); the batch will be delivered again and completed records skipped.`,
+      `${why}${retry.length} of ${report.records.length} records must be retried (first: ${first ? `${first.topic}-${first.partition}@${first.offset}: ${first.error ?? first.status}` : 'none'}); the batch will be delivered again and completed records skipped.`,
       true,
+      report.deadLetterFailure ? { cause: report.deadLetterFailure } : {},
     );
     this.name = 'BatchRetryError';
     this.report = report;
@@ -125,12 +135,8 @@ export class BatchRetryError extends IdempotencyError {
 export function parseData<S extends z.ZodType>(schema: S, envelope: EventEnvelope): z.infer<S> {
   const parsed = schema.safeParse(envelope.data);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
   throw new InvalidRecordError(
-    `Event ${envelope.event_id} (${envelope.event_type}) has invalid data: ${issues}. Fix the producer; the record was dead-lettered.`,
+    `Event ${clip(envelope.event_id)} (${envelope.event_type}) has invalid data: ${describeIssues(parsed.error)}. Fix the producer; the record was dead-lettered.`,
   );
 }
 
@@ -160,16 +166,26 @@ export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
   const partialBatchResponse = options.partialBatchResponse ?? false;
   const partitionConcurrency = positive('partitionConcurrency', options.partitionConcurrency ?? 4);
   const claimConcurrency = positive('claimConcurrency', options.claimConcurrency ?? 16);
-  const maxValueBytes = positive('maxValueBytes', options.maxValueBytes ?? 1_048_576);
-  const knownTypes = Object.keys(options.routes);
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+  for (const [name, value] of Object.entries(options.limits ?? {})) {
+    if (!Object.hasOwn(DEFAULT_INPUT_LIMITS, name)) {
+      throw new TypeError(
+        `Option limits.${name} is not a limit; use ${Object.keys(DEFAULT_INPUT_LIMITS).join(', ')}.`,
+      );
+    }
+    (limits as unknown as Record<string, number>)[name] = positive(`limits.${name}`, value);
+  }
+  // A Map, never a property lookup: the event type is the record's content (`constructor`, say).
+  const routes = new Map(Object.entries(options.routes));
+  const knownTypes = [...routes.keys()];
   if (knownTypes.length === 0)
     throw new TypeError('Option routes must map at least one event type to a handler.');
 
   const route: EventHandler<unknown> = async (envelope, info) => {
-    const handler = options.routes[envelope.event_type];
+    const handler = routes.get(envelope.event_type);
     if (!handler) {
       throw new InvalidRecordError(
-        `Unknown event type ${envelope.event_type} for service ${idem.service} (event ${envelope.event_id}); this consumer handles ${knownTypes.join(', ')}. Route the topic elsewhere or add a handler.`,
+        `Unknown event type ${envelope.event_type} for service ${idem.service} (event ${clip(envelope.event_id)}); this consumer handles ${knownTypes.join(', ')}. Route the topic elsewhere or add a handler.`,
       );
     }
     return handler(envelope, info);
@@ -178,12 +194,18 @@ export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
   const process = async (event: MSKEvent, context?: LambdaContextLike): Promise<BatchReport> => {
     const started = Date.now();
     try {
-      const partitions = decodeMskEvent(event, maxValueBytes);
+      const partitions = decodeMskEvent(event, limits);
       const batch = new BatchRun(idem, route, options.deadLetter, context, claimConcurrency);
       await batch.prepare(partitions);
       const order = [...partitions.keys()];
       await forEachLimited(order, partitionConcurrency, (key) => batch.runPartition(key));
       const report = await batch.finish(Date.now() - started);
+      if (report.deadLetterFailure) {
+        idem.logger.error('dead-letter sink unavailable; failing the whole batch so that it is retried', {
+          action: 'batch-failed',
+          error: describe(report.deadLetterFailure),
+        });
+      }
       idem.logger.info('batch processed', {
         action: 'batch',
         records: report.records.length,
@@ -202,6 +224,7 @@ export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
     context?: LambdaContextLike,
   ): Promise<KafkaBatchResponse | undefined> => {
     const report = await process(event, context);
+    if (report.deadLetterFailure) throw new BatchRetryError(report);
     if (partialBatchResponse) return { batchItemFailures: report.batchItemFailures };
     if (report.batchItemFailures.length > 0) throw new BatchRetryError(report);
     return undefined;
@@ -238,6 +261,8 @@ function deferred<T>(): Deferred<T> {
 class BatchRun {
   private readonly partitions = new Map<string, Item[]>();
   private readonly pending: Promise<void>[] = [];
+  /** The first dead-letter send that failed in this invocation, if any. */
+  private deadLetterFailure: DeadLetterUnavailableError | undefined;
 
   constructor(
     private readonly idem: Idempotency,
@@ -342,7 +367,7 @@ class BatchRun {
         batchItemFailures.push({ itemIdentifier: { partition: partitionKey, offset: firstFailed } });
       }
     }
-    return { records, counts, batchItemFailures, durationMs };
+    return { records, counts, batchItemFailures, deadLetterFailure: this.deadLetterFailure, durationMs };
   }
 
   /** Runs a leader record; returns `retry` when its partition must stop. */
@@ -447,6 +472,9 @@ class BatchRun {
   }
 
   private reportOfOutcome(item: Item, outcome: Outcome<unknown>): RecordReport {
+    if (outcome.status === 'retry' && outcome.error instanceof DeadLetterUnavailableError) {
+      this.deadLetterFailure ??= outcome.error;
+    }
     const error = 'error' in outcome ? describe(outcome.error) : undefined;
     const result =
       outcome.status === 'processed' || outcome.status === 'duplicate' ? outcome.result : undefined;

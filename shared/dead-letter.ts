@@ -1,9 +1,9 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { MSKRecord } from 'aws-lambda';
+import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordCoordinates } from './envelope';
+import { sha256Hex } from './keys';
 
 /** What the dead-letter path receives for one permanently failed record. */
 export interface DeadLetterEntry {
@@ -16,8 +16,11 @@ export interface DeadLetterEntry {
   readonly coordinates: RecordCoordinates | undefined;
   /** The error's class and message: why the record is poison. */
   readonly error: { readonly name: string; readonly message: string };
-  /** The record as received (base64 key and value, headers), when it came from Kafka. */
-  readonly record: MSKRecord | undefined;
+  /**
+   * The record as received (an `MSKRecord`: base64 key and value, headers), when it came from
+   * Kafka; any JSON value when the event carried something that was not a record.
+   */
+  readonly record: unknown;
   /** ISO time of the failure. */
   readonly failed_at: string;
 }
@@ -27,12 +30,83 @@ export interface DeadLetterSink {
   send(entry: DeadLetterEntry): Promise<void>;
 }
 
-/** SQS's message size limit (1 MiB). */
-const SQS_MAX_BYTES = 1_048_576;
+/**
+ * Largest dead-letter body (bytes): SQS's message limit (1 MiB) less room for the message
+ * attributes, which count towards it. Both sinks keep to it, so a dead letter looks the same locally.
+ */
+export const DEAD_LETTER_MAX_BYTES = 1_048_576 - 8192;
+/** Longest error message a dead letter keeps (characters). */
+const MAX_ERROR_CHARS = 4096;
+/** How much of the value (base64 characters) a dead letter keeps when the whole record does not fit. */
+const VALUE_HEAD_CHARS = 8192;
 
 /**
- * Sends dead letters to an SQS queue, one message each, as JSON. A record too large for SQS is sent
- * without its value (its coordinates, key and error are kept, so it can be read back from the topic).
+ * The JSON body of a dead letter, at most `maxBytes` (UTF-8) and valid SQS text. The record as
+ * received is kept whole when it fits; else the body keeps its coordinates, the SHA-256 and size of
+ * the record as received, the first 8192 base64 characters of its value, and says what it dropped
+ * (the rest of the value, the key, the headers): the record can be read back from the topic at its
+ * offset while the topic retains it. The error message is cut to 4096 characters.
+ *
+ * @example
+ * ```ts
+ * const body = deadLetterBody(entry); // always <= DEAD_LETTER_MAX_BYTES
+ * ```
+ */
+export function deadLetterBody(entry: DeadLetterEntry, maxBytes = DEAD_LETTER_MAX_BYTES): string {
+  const message = entry.error.message;
+  const bounded: DeadLetterEntry = {
+    ...entry,
+    error: {
+      name: entry.error.name.slice(0, 256),
+      message: message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…(cut)` : message,
+    },
+  };
+  const whole = sqsText(JSON.stringify(bounded));
+  if (Buffer.byteLength(whole) <= maxBytes) return whole;
+
+  const received = JSON.stringify(entry.record) ?? 'null';
+  const value = (entry.record as { value?: unknown } | null)?.value;
+  const head = typeof value === 'string' ? value.slice(0, VALUE_HEAD_CHARS) : undefined;
+  const compact = sqsText(
+    JSON.stringify({
+      ...bounded,
+      record: {
+        ...entry.coordinates,
+        received_bytes: Buffer.byteLength(received),
+        received_sha256: sha256Hex(received),
+        ...(head !== undefined ? { value_head: head } : {}),
+      },
+      record_truncated: `The record as received (${Buffer.byteLength(received)} bytes of JSON) does not fit a dead letter of ${maxBytes} bytes: kept its coordinates, its SHA-256 and the first ${VALUE_HEAD_CHARS} base64 characters of its value; dropped the rest of the value, the key and the headers. Read it back from the topic at its offset.`,
+    }),
+  );
+  if (Buffer.byteLength(compact) > maxBytes) {
+    // Only the identifiers remain, and the decoder bounds each; a limit this small is a mistake.
+    throw new RangeError(
+      `A dead letter cannot be made to fit ${maxBytes} bytes; use a limit of 64 KiB or more.`,
+    );
+  }
+  return compact;
+}
+
+/**
+ * JSON text that SQS accepts: `JSON.stringify` already escapes control characters and lone
+ * surrogates, but not U+FFFE and U+FFFF, which SQS refuses. Inside JSON they can only be in
+ * strings, where an escape means the same.
+ */
+function sqsText(json: string): string {
+  return json.replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** A message attribute value SQS accepts: allowed characters only (others become `?`), at most 256. */
+function attribute(text: string): string {
+  const allowed = text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '?');
+  return [...allowed].slice(0, 256).join('') || '?'; // by code point, never half a surrogate pair
+}
+
+/**
+ * Sends dead letters to an SQS queue, one message each, as JSON ({@link deadLetterBody}: bounded,
+ * the record whole when it fits). The SDK retries a failed send (4 attempts); a send that still
+ * fails is the batch's failure (the record is released, never lost).
  *
  * @example
  * ```ts
@@ -50,30 +124,32 @@ export class SqsDeadLetterSink implements DeadLetterSink {
   }
 
   async send(entry: DeadLetterEntry): Promise<void> {
-    let body = JSON.stringify(entry);
-    if (Buffer.byteLength(body) > SQS_MAX_BYTES - 4096 && entry.record) {
-      body = JSON.stringify({
-        ...entry,
-        record: { ...entry.record, value: '', value_omitted: 'too-large-for-sqs' },
-      });
-    }
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: body,
-        MessageAttributes: {
-          service: { DataType: 'String', StringValue: entry.service },
-          error_name: { DataType: 'String', StringValue: entry.error.name },
-          idempotency_key: { DataType: 'String', StringValue: entry.idempotency_key },
-        },
-      }),
-    );
+    await this.client.send(new SendMessageCommand(sqsMessage(this.queueUrl, entry)));
   }
 }
 
 /**
- * Appends dead letters to a JSON Lines file. The local default, so that `npm run invoke` needs no
- * queue.
+ * The `SendMessage` input for a dead letter: the bounded body and sanitized attributes (service,
+ * error name, idempotency key), which SQS filters and consoles show.
+ *
+ * @internal
+ */
+export function sqsMessage(queueUrl: string, entry: DeadLetterEntry): SendMessageCommandInput {
+  return {
+    QueueUrl: queueUrl,
+    MessageBody: deadLetterBody(entry),
+    MessageAttributes: {
+      service: { DataType: 'String', StringValue: attribute(entry.service) },
+      error_name: { DataType: 'String', StringValue: attribute(entry.error.name) },
+      idempotency_key: { DataType: 'String', StringValue: attribute(entry.idempotency_key) },
+    },
+  };
+}
+
+/**
+ * Appends dead letters to a JSON Lines file, one {@link deadLetterBody} a line (bounded as for
+ * SQS, so a dead letter looks the same locally). The local default, so that `npm run invoke` needs
+ * no queue.
  *
  * @example
  * ```ts
@@ -85,7 +161,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
 
   async send(entry: DeadLetterEntry): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(entry)}\n`, 'utf8');
+    await appendFile(this.path, `${deadLetterBody(entry)}\n`, 'utf8');
   }
 }
 

@@ -2,8 +2,42 @@ import { z } from 'zod';
 import { InvalidRecordError } from './errors';
 
 /**
+ * Bounds on the envelope's identifiers, checked when a record is decoded (a record past one is
+ * poison, with the field and the bound named). Identifiers are written into the idempotency record
+ * and the logs, so each is short and free of control characters; the event type is part of the key
+ * (`<prefix>:<service>:<event_type>:<hash>`), so it has the charset of a Kafka topic name.
+ *
+ * @example
+ * ```ts
+ * if (id.length > ENVELOPE_LIMITS.identifierLength) reject();
+ * ```
+ */
+export const ENVELOPE_LIMITS = {
+  /** Longest `event_id`, `correlation_id`, `source_service` and `event_timestamp` (characters). */
+  identifierLength: 256,
+  /** Longest `event_type` (characters of `[A-Za-z0-9._-]`). */
+  eventTypeLength: 200,
+  /** Longest `idempotency_key` (characters; the key is hashed, so it never reaches DynamoDB as is). */
+  idempotencyKeyLength: 1024,
+} as const;
+
+/** Letters, digits, `.`, `_` and `-`: the charset of Kafka topic names. */
+const EVENT_TYPE = new RegExp(`^[A-Za-z0-9._-]{1,${ENVELOPE_LIMITS.eventTypeLength}}$`);
+/** C0 and C1 controls, and the line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const identifier = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters' });
+
+/**
  * Schema of the JSON event envelope every producer writes (the seeds' `EventEnvelope`).
- * Unknown fields are kept, so a newer producer never breaks an older consumer.
+ * Unknown fields are kept, so a newer producer never breaks an older consumer. `data` is any JSON
+ * object; each consumer validates it with its own schema ({@link parseData}).
  *
  * @example
  * ```ts
@@ -11,14 +45,21 @@ import { InvalidRecordError } from './errors';
  * ```
  */
 export const EventEnvelopeSchema = z.looseObject({
-  event_id: z.string().min(1),
-  event_type: z.string().min(1).max(200),
-  event_timestamp: z.string().min(1),
-  source_service: z.string().min(1),
-  correlation_id: z.string().min(1).optional(),
-  idempotency_key: z.string().min(1).max(1024).optional(),
-  data: z.record(z.string(), z.unknown()),
+  event_id: identifier(ENVELOPE_LIMITS.identifierLength),
+  event_type: z.string().regex(EVENT_TYPE, {
+    message: `must be 1-${ENVELOPE_LIMITS.eventTypeLength} characters of letters, digits, '.', '_' or '-'`,
+  }),
+  event_timestamp: identifier(ENVELOPE_LIMITS.identifierLength),
+  source_service: identifier(ENVELOPE_LIMITS.identifierLength),
+  correlation_id: identifier(ENVELOPE_LIMITS.identifierLength).optional(),
+  idempotency_key: z.string().min(1).max(ENVELOPE_LIMITS.idempotencyKeyLength).optional(),
+  // Not `z.record`: it refuses an object with an own `constructor` key and drops a `__proto__` one.
+  data: z.custom<Record<string, unknown>>(isPlainJsonObject, { message: 'expected an object' }),
 });
+
+function isPlainJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** A validated event envelope. `data` is the business payload, validated by each consumer. */
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
@@ -66,47 +107,66 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decodeEvent(raw: Uint8Array, coordinates?: RecordCoordinates): DecodedEvent {
   const where = coordinates ? ` at ${coordinates.topic}-${coordinates.partition}@${coordinates.offset}` : '';
-  const invalid = (message: string, eventType?: string, cause?: unknown): DecodedEvent => ({
+  // No `cause`: the parser's and the schema's errors carry the record's content.
+  const invalid = (message: string, eventType?: string): DecodedEvent => ({
     ok: false,
     raw,
     eventType,
     coordinates,
-    error: new InvalidRecordError(`${message}${where}`, { cause }),
+    error: new InvalidRecordError(`${message}${where}`),
   });
 
   let text: string;
   try {
     text = utf8.decode(raw);
-  } catch (cause) {
-    return invalid('Record value is not valid UTF-8; producers must send UTF-8 JSON', undefined, cause);
+  } catch {
+    return invalid('Record value is not valid UTF-8; producers must send UTF-8 JSON');
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    return invalid(`Record value is not JSON (${(cause as Error).message})`, undefined, cause);
-  }
-  const eventType =
-    typeof json === 'object' &&
-    json !== null &&
-    typeof (json as { event_type?: unknown }).event_type === 'string'
-      ? (json as { event_type: string }).event_type
-      : undefined;
-  const parsed = EventEnvelopeSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    return invalid(`Record value is not a valid event envelope (${issues})`, eventType, parsed.error);
-  }
-  // The schema's record parsing drops a top-level `__proto__` key of `data`, so such a payload would
-  // share its content key with the same payload without it (a distinct event skipped as duplicate).
-  if (Object.hasOwn((json as { data: object }).data, '__proto__')) {
+    // The engine's message quotes the start of the value (a secret, maybe): keep its position only.
+    const position = /at position (\d+)/.exec((cause as Error).message)?.[1];
     return invalid(
-      'Record value is not a valid event envelope (data: "__proto__" is not allowed as a key)',
-      eventType,
+      `Record value is not JSON (${position === undefined ? 'it ends early or does not start as JSON' : `syntax error at character ${position}`})`,
     );
   }
-  return { ok: true, raw, envelope: parsed.data, coordinates };
+  const claimedType =
+    isPlainJsonObject(json) && Object.hasOwn(json, 'event_type') ? json.event_type : undefined;
+  // Kept for routing and logs only when it is a well-formed type (bounded, no control characters).
+  const eventType = typeof claimedType === 'string' && EVENT_TYPE.test(claimedType) ? claimedType : undefined;
+  const parsed = EventEnvelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    return invalid(`Record value is not a valid event envelope (${describeIssues(parsed.error)})`, eventType);
+  }
+  // The validated JSON itself, not the schema's copy: the copy assigns keys one by one, so a
+  // `__proto__` key would become the copy's prototype (lending it fields the record lacks) and be
+  // left out of the content key. `JSON.parse` keeps such a key as an ordinary own property, and
+  // the schema has no transforms, so the original is exactly what was validated.
+  return { ok: true, raw, envelope: json as EventEnvelope, coordinates };
+}
+
+/**
+ * The first issues of a schema error as `path: message; ...`, for an error message that names the
+ * fields at fault and never their values (zod's messages do not quote the input; each path segment
+ * is cut to 64 characters, since keys come from the record too).
+ *
+ * @example
+ * ```ts
+ * const parsed = schema.safeParse(data);
+ * if (!parsed.success) throw new InvalidRecordError(`invalid data: ${describeIssues(parsed.error)}`);
+ * ```
+ */
+export function describeIssues(error: z.ZodError, max = 5): string {
+  return error.issues
+    .slice(0, max)
+    .map((issue) => {
+      const path = issue.path.map((part) => {
+        const name = String(part);
+        return name.length > 64 ? `${name.slice(0, 64)}…` : name;
+      });
+      return `${path.join('.') || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
 }

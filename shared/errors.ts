@@ -147,6 +147,27 @@ export class StoreUnavailableError extends IdempotencyError {
 }
 
 /**
+ * A permanent failure could not be dead-lettered: the sink (SQS, a file) refused it after its own
+ * retries. Retryable: the record is released and comes again, never lost; the batch that met it
+ * fails as a whole (`BatchRetryError`), so the event source mapping's retry policy and alarms see it.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BatchRetryError && error.cause instanceof DeadLetterUnavailableError) page();
+ * ```
+ */
+export class DeadLetterUnavailableError extends IdempotencyError {
+  constructor(key: string, cause: unknown) {
+    super(
+      `Dead-letter send for ${key} failed: ${describe(cause)}. Check the dead-letter queue (its URL, the function's sqs:SendMessage grant); the record was released and will be retried.`,
+      true,
+      { key, cause },
+    );
+    this.name = 'DeadLetterUnavailableError';
+  }
+}
+
+/**
  * A caller-supplied write in a transactional completion failed its own condition. The `completed`
  * mark was not written either. Permanent by default: the business rule rejected the event.
  *
@@ -223,6 +244,16 @@ export function isRetryable(error: unknown): boolean {
     if (e.$fault === 'client' && e.name === 'ValidationException') return false;
   }
   return true;
+}
+
+/**
+ * An identifier from a record, cut for an error message or a log line (the record bounds it to a
+ * few hundred characters already; messages need far less).
+ *
+ * @internal
+ */
+export function clip(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text;
 }
 
 /** A short `Name: message` for logs and dead-letter bodies. */

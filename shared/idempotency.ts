@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_KEY_PREFIX, RecordStatus } from './constants';
 import type { DecodedEvent, EventEnvelope, RecordCoordinates } from './envelope';
 import {
+  DeadLetterUnavailableError,
   describe,
   IdempotencyError,
   InProgressElsewhereError,
@@ -280,7 +281,8 @@ export class Idempotency {
   private readonly keyPrefix: string;
   private readonly keyStrategy: KeyStrategy;
   private readonly defaultTtlSeconds: number;
-  private readonly eventTypeTtlSeconds: Readonly<Record<string, number>>;
+  /** A `Map`, not an object: the event type comes from the record, and may be `constructor`. */
+  private readonly eventTypeTtlSeconds: ReadonlyMap<string, number>;
   private readonly leaseMarginMs: number;
   private readonly fallbackLeaseMs: number;
   private readonly classifyError: IdempotencyOptions['classifyError'];
@@ -307,7 +309,7 @@ export class Idempotency {
     const perType = options.eventTypeTtlSeconds ?? {};
     for (const [eventType, ttl] of Object.entries(perType))
       positiveInteger(`eventTypeTtlSeconds['${eventType}']`, ttl);
-    this.eventTypeTtlSeconds = { ...perType };
+    this.eventTypeTtlSeconds = new Map(Object.entries(perType));
     this.leaseMarginMs = positiveInteger('leaseMarginMs', options.leaseMarginMs ?? 10_000, true);
     this.fallbackLeaseMs = positiveInteger('fallbackLeaseMs', options.fallbackLeaseMs ?? 60_000);
     const failureMode = options.failureMode ?? 'fail-closed';
@@ -351,7 +353,7 @@ export class Idempotency {
    * ```
    */
   ttlFor(eventType: string): number {
-    return this.eventTypeTtlSeconds[eventType] ?? this.defaultTtlSeconds;
+    return this.eventTypeTtlSeconds.get(eventType) ?? this.defaultTtlSeconds;
   }
 
   /** `true` when a handler error should be retried rather than dead-lettered. */
@@ -413,6 +415,11 @@ export class Idempotency {
       });
     } catch (error) {
       this.metrics.addMetric(MetricName.STORE_ERROR, 'Count', 1);
+      if (!isRetryable(error)) {
+        // The store refused this record itself: no claim exists, so it is only dead-lettered (and
+        // never run unprotected in fail-open mode, which is for outages).
+        return { kind: 'outcome', outcome: await this.deadLetterOnly(decoded, key, error, log, options) };
+      }
       if (this.failureMode === 'fail-open' && error instanceof StoreUnavailableError && decoded.ok) {
         return { kind: 'fail-open', decoded, key, error, log };
       }
@@ -652,12 +659,7 @@ export class Idempotency {
         await options.deadLetter({ key: claim.key, decoded, error });
         this.metrics.addMetric(MetricName.DEAD_LETTERED, 'Count', 1);
       } catch (sendError) {
-        this.logger.error('dead-letter send failed; releasing so the record is retried, not lost', {
-          ...log,
-          action: 'dead-letter-failed',
-          error: describe(sendError),
-        });
-        return this.retry(claim, sendError, log, true);
+        return this.retry(claim, this.deadLetterFailed(claim.key, sendError, log), log, true);
       }
     }
     try {
@@ -682,7 +684,7 @@ export class Idempotency {
   private async deadLetterOnly<T>(
     decoded: DecodedEvent,
     key: IdempotencyKey,
-    error: IdempotencyError,
+    error: unknown,
     log: Record<string, unknown>,
     options: RunOptions,
   ): Promise<Outcome<T>> {
@@ -691,8 +693,9 @@ export class Idempotency {
         await options.deadLetter({ key, decoded, error });
         this.metrics.addMetric(MetricName.DEAD_LETTERED, 'Count', 1);
       } catch (sendError) {
+        // Nothing was claimed, so nothing to release: the record simply comes again.
         this.metrics.addMetric(MetricName.RETRYABLE, 'Count', 1);
-        return { status: 'retry', key, error: sendError };
+        return { status: 'retry', key, error: this.deadLetterFailed(key, sendError, log) };
       }
     }
     this.metrics.addMetric(MetricName.FAILED, 'Count', 1);
@@ -702,6 +705,25 @@ export class Idempotency {
       error: describe(error),
     });
     return { status: 'failed', key, error };
+  }
+
+  /**
+   * The one place a failed dead-letter send is reported (logged at error level, counted in
+   * `DeadLetterFailed`); the record is then released and retried, never lost, and the batch fails
+   * loudly (see `createKafkaHandler`). The sink's own retries (the SDK's, for SQS) come first.
+   */
+  private deadLetterFailed(
+    key: IdempotencyKey,
+    sendError: unknown,
+    log: Record<string, unknown>,
+  ): DeadLetterUnavailableError {
+    this.metrics.addMetric(MetricName.DEAD_LETTER_FAILED, 'Count', 1);
+    this.logger.error('dead-letter send failed; releasing so the record is retried, not lost', {
+      ...log,
+      action: 'dead-letter-failed',
+      error: describe(sendError),
+    });
+    return new DeadLetterUnavailableError(key.id, sendError);
   }
 
   private async runFailOpen<T>(

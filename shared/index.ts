@@ -26,8 +26,10 @@ export {
   RecordStatus,
 } from './constants';
 export {
+  DEAD_LETTER_MAX_BYTES,
   type DeadLetterEntry,
   type DeadLetterSink,
+  deadLetterBody,
   deadLetterSinkFor,
   FileDeadLetterSink,
   SqsDeadLetterSink,
@@ -36,12 +38,14 @@ export { envBoolean, envChoice, envInteger, type IntegerBounds, optionalEnv, req
 export {
   type DecodedEvent,
   decodeEvent,
+  ENVELOPE_LIMITS,
   type EventEnvelope,
   EventEnvelopeSchema,
   type RecordCoordinates,
 } from './envelope';
 export {
   BusinessConditionFailedError,
+  DeadLetterUnavailableError,
   describe,
   IdempotencyError,
   InProgressElsewhereError,
@@ -66,7 +70,7 @@ export {
   type TransactionalResult,
   withWrites,
 } from './idempotency';
-export { type BatchRecord, decodeMskEvent } from './kafka';
+export { type BatchRecord, DEFAULT_INPUT_LIMITS, decodeMskEvent, type InputLimits } from './kafka';
 export {
   type CustomKeyFunction,
   canonicalJson,

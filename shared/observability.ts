@@ -37,6 +37,7 @@ export const MetricName = {
   STORE_ERROR: 'StoreError',
   FAIL_OPEN: 'FailOpen',
   DEAD_LETTERED: 'DeadLettered',
+  DEAD_LETTER_FAILED: 'DeadLetterFailed',
   HANDLER_DURATION: 'HandlerDuration',
   CLAIM_DURATION: 'ClaimDuration',
   COMPLETE_DURATION: 'CompleteDuration',

@@ -295,6 +295,14 @@ export class IdempotencyStore {
       };
     } catch (error) {
       const existing = conditionFailureItem(error);
+      if (existing === null && errorName(error) === 'ValidationException') {
+        // DynamoDB refused the item itself (over 400 KB, or an attribute it cannot store): the same
+        // record is refused on every delivery, so it is permanent, never an outage to wait out.
+        throw new PermanentError(
+          `Claim of ${key.id} was rejected by DynamoDB (${describe(error)}); the record is dead-lettered. Check the record's identifiers against the input bounds.`,
+          { key: key.id, cause: error },
+        );
+      }
       if (existing === null) throw new StoreUnavailableError('claim', key.id, error);
       if (existing === undefined) {
         // The condition failed yet nothing is there: a concurrent release or TTL deletion won the

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countRequests } from '../../../scripts/lib/sdk-middleware';
 import {
+  DeadLetterUnavailableError,
   decodeEvent,
   type EventEnvelope,
   InProgressElsewhereError,
@@ -269,7 +270,9 @@ describe('handler errors', () => {
       ),
       'retry',
     );
-    expect(outcome.error).toEqual(new Error('SQS unavailable'));
+    expect(outcome.error).toBeInstanceOf(DeadLetterUnavailableError);
+    expect((outcome.error as DeadLetterUnavailableError).cause).toEqual(new Error('SQS unavailable'));
+    expect(metrics.count(MetricName.DEAD_LETTER_FAILED)).toBe(1);
     expect(await readRecord(doc, tableName, outcome.key.id)).toBeUndefined();
     expect(metrics.count(MetricName.RELEASED)).toBe(1);
     expect(metrics.count(MetricName.FAILED)).toBe(0);

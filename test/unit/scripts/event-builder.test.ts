@@ -66,7 +66,7 @@ describe('buildMskEvent: encoding', () => {
   test('the shared decoder reads built events back as valid envelopes', () => {
     const envelopes = ['E-1', 'E-2', 'E-3'].map((id) => request(id));
     const { event } = buildMskEvent({ topic: TYPE, envelopes, partitions: 2 });
-    const decoded = [...decodeMskEvent(event, 1_048_576).values()].flat();
+    const decoded = [...decodeMskEvent(event).values()].flat();
     expect(decoded).toHaveLength(3);
     expect(decoded.every((r) => r.decoded.ok)).toBe(true);
   });
@@ -198,7 +198,7 @@ describe('buildMskEvent: malformed records are malformed exactly as named', () =
       bootstrapServers: 'b-1:9098',
       records: { [`${TYPE}-0`]: [record] },
     };
-    const [decoded] = [...decodeMskEvent(event, maxValueBytes).values()].flat();
+    const [decoded] = [...decodeMskEvent(event, { maxValueBytes }).values()].flat();
     if (!decoded) throw new Error('no record decoded');
     return decoded.decoded;
   }

@@ -34,6 +34,7 @@ function report(records: RecordReport[]): BatchReport {
     records,
     counts,
     batchItemFailures: first ? [{ itemIdentifier: { partition: `${TOPIC}-0`, offset: first.offset } }] : [],
+    deadLetterFailure: undefined,
     durationMs: 5,
   };
 }

@@ -294,7 +294,7 @@ describe('spellchecker consumer', () => {
       expect(messages[5]).toMatch(/Unknown event type huleedu\.essay\.unknown\.v1 for service spellchecker/);
       expect(messages[6]).toMatch(/invalid data: text: /);
       expect(messages[7]).toMatch(/invalid data: language: /);
-      expect(entries[0]?.record?.value).toBe('%%% not base64 %%%');
+      expect((entries[0]?.record as { value?: unknown } | undefined)?.value).toBe('%%% not base64 %%%');
       // the redelivery skips every record: the poison ones as failed, the valid ones as completed
       expect(processed.counts).toMatchObject({ duplicate: 10 });
       expect(await storedResult('poison-ok-1')).toBeDefined();
