@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MSKEvent } from 'aws-lambda';
-import type { EventEnvelope } from '../../shared';
+import { DEFAULT_INPUT_LIMITS, type EventEnvelope } from '../../shared';
 import { envelope as makeEnvelope, mskEvent, type RecordSpec } from './msk-events';
 
 /**
@@ -56,14 +56,14 @@ export const UNKNOWN_EVENT_TYPE = 'huleedu.sample.unknown.v1';
 
 /**
  * Size in bytes of an `oversized` value: one more than the batch processor's default
- * `maxValueBytes` (1 MiB).
+ * `limits.maxValueBytes` (1 MiB).
  *
  * @example
  * ```ts
  * Buffer.from(record.value, 'base64').length === OVERSIZED_VALUE_BYTES; // true for an oversized record
  * ```
  */
-export const OVERSIZED_VALUE_BYTES = 1_048_577;
+export const OVERSIZED_VALUE_BYTES = DEFAULT_INPUT_LIMITS.maxValueBytes + 1;
 
 /** Options of {@link buildMskEvent}. Invalid values throw a `TypeError` naming the option. */
 export interface BuildEventOptions {
