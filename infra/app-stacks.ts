@@ -1,4 +1,5 @@
 import { Annotations, type App, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import type { KafkaClusterNetwork } from './constructs/idempotent-kafka-consumer';
 import { assertClusterArn } from './lib/kafka-arns';
 import { STACK_NAMES } from './stack-outputs';
 import { DemoKafkaStack } from './stacks/demo-kafka-stack';
@@ -40,6 +41,11 @@ export interface AppConfig {
   readonly target: 'aws' | 'localstack';
   /** Existing MSK cluster to consume from (`-c clusterArn=...`). */
   readonly clusterArn?: string;
+  /**
+   * That cluster's subnets and security groups (`-c clusterSubnetIds=subnet-a,subnet-b
+   * -c clusterSecurityGroupIds=sg-1`): where the event source mappings' network interfaces may go.
+   */
+  readonly clusterNetwork?: KafkaClusterNetwork;
   /** Create a demo VPC and MSK Serverless cluster (`-c demo=true`). */
   readonly demo: boolean;
   /** Removal policy of stateful resources (`-c removalPolicy=retain|destroy`). */
@@ -57,6 +63,8 @@ export interface AppConfig {
 export interface RawAppContext {
   readonly target?: unknown;
   readonly clusterArn?: unknown;
+  readonly clusterSubnetIds?: unknown;
+  readonly clusterSecurityGroupIds?: unknown;
   readonly demo?: unknown;
   readonly removalPolicy?: unknown;
 }
@@ -87,6 +95,22 @@ export function parseAppConfig(raw: RawAppContext): AppConfig {
   if (clusterArn && demo) {
     throw new TypeError('Context "clusterArn" and "demo=true" are mutually exclusive: pick one cluster');
   }
+  const subnetIds = parseIdList('clusterSubnetIds', raw.clusterSubnetIds, /^subnet-[0-9a-f]{8,17}$/);
+  const securityGroupIds = parseIdList(
+    'clusterSecurityGroupIds',
+    raw.clusterSecurityGroupIds,
+    /^sg-[0-9a-f]{8,17}$/,
+  );
+  if ((subnetIds || securityGroupIds) && !clusterArn) {
+    throw new TypeError(
+      'Context "clusterSubnetIds" and "clusterSecurityGroupIds" describe the network of "clusterArn": give them with it (the demo cluster brings its own)',
+    );
+  }
+  if (Boolean(subnetIds) !== Boolean(securityGroupIds)) {
+    throw new TypeError(
+      'Context "clusterSubnetIds" and "clusterSecurityGroupIds" go together: give the cluster\'s subnets and its security groups',
+    );
+  }
   if (target === 'localstack' && (clusterArn || demo)) {
     throw new TypeError('Context target=localstack has no Kafka trigger: drop "clusterArn" and "demo"');
   }
@@ -101,7 +125,25 @@ export function parseAppConfig(raw: RawAppContext): AppConfig {
     demo,
     removalPolicy: removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     ...(clusterArn ? { clusterArn } : {}),
+    ...(subnetIds && securityGroupIds ? { clusterNetwork: { subnetIds, securityGroupIds } } : {}),
   };
+}
+
+/** A list of EC2 ids from context: a comma-separated string (from `-c`) or a JSON array (cdk.json). */
+function parseIdList(key: string, value: unknown, pattern: RegExp): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ids = typeof value === 'string' ? value.split(',').map((id) => id.trim()) : value;
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw new TypeError(
+      `Context "${key}" must be a comma-separated list of ids, got ${JSON.stringify(value)}`,
+    );
+  }
+  for (const id of ids) {
+    if (typeof id !== 'string' || !pattern.test(id)) {
+      throw new TypeError(`Context "${key}" must list ids matching ${pattern}, got ${JSON.stringify(id)}`);
+    }
+  }
+  return ids as string[];
 }
 
 function parseBoolean(key: string, value: unknown): boolean {
@@ -158,6 +200,7 @@ export function addAppStacks(app: App, config: AppConfig): AppStacks {
     const main = new EffectivelyOnceStack(app, STACK_NAMES.main, {
       description: 'Effectively-once Kafka consumers on AWS Lambda (demo cluster)',
       clusterArn: demo.clusterArn,
+      clusterNetwork: demo.clusterNetwork,
       removalPolicy,
     });
     // The cross-stack reference to the cluster ARN orders the deployment: demo first.
@@ -167,6 +210,7 @@ export function addAppStacks(app: App, config: AppConfig): AppStacks {
   const main = new EffectivelyOnceStack(app, STACK_NAMES.main, {
     description: 'Effectively-once Kafka consumers on AWS Lambda',
     clusterArn: config.clusterArn ?? PLACEHOLDER_CLUSTER_ARN,
+    ...(config.clusterNetwork ? { clusterNetwork: config.clusterNetwork } : {}),
     removalPolicy,
   });
   if (!config.clusterArn) {

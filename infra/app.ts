@@ -2,13 +2,16 @@
 /**
  * The CDK app, and the only place that reads CDK context:
  *
- * - `-c clusterArn=arn:aws:kafka:...`: consume from an existing MSK cluster (IAM auth);
+ * - `-c clusterArn=arn:aws:kafka:...`: consume from an existing MSK cluster (IAM auth), with
+ *   `-c clusterSubnetIds=subnet-...,subnet-... -c clusterSecurityGroupIds=sg-...` its network (where the
+ *   event source mappings' network interfaces may be created);
  * - `-c demo=true`: create a demo VPC and MSK Serverless cluster, and consume from it;
  * - `-c target=localstack`: the LocalStack variant (same constructs, no Kafka trigger);
  * - `-c removalPolicy=destroy`: let `cdk destroy` delete tables, queue and logs (dev stacks).
  *
  * With none of them, `cdk synth` works on a placeholder cluster ARN and warns.
- * The cdk-nag AwsSolutions pack checks every synth; findings fail it unless acknowledged.
+ * The cdk-nag AwsSolutions pack checks every synth; findings fail it unless acknowledged. The infra
+ * tests also hold the app to the Serverless and NIST 800-53 rev 5 packs.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -18,6 +21,8 @@ const app = new App();
 const config = parseAppConfig({
   target: app.node.tryGetContext('target'),
   clusterArn: app.node.tryGetContext('clusterArn'),
+  clusterSubnetIds: app.node.tryGetContext('clusterSubnetIds'),
+  clusterSecurityGroupIds: app.node.tryGetContext('clusterSecurityGroupIds'),
   demo: app.node.tryGetContext('demo'),
   removalPolicy: app.node.tryGetContext('removalPolicy'),
 });

@@ -1,12 +1,16 @@
 import * as path from 'node:path';
 import { ENV } from '../shared';
+import type { DynamoDbDataAction } from './constructs/idempotent-kafka-consumer';
 
 /**
  * What the stack needs to know about one consumer of the template.
  *
  * @example
  * ```ts
- * const orders: ConsumerDefinition = { name: 'orders', id: 'Orders', entry, topics: ['orders.v1'], tableEnvironmentVariable: 'ORDERS_TABLE_NAME' };
+ * const orders: ConsumerDefinition = {
+ *   name: 'orders', id: 'Orders', entry, topics: ['orders.v1'],
+ *   tableEnvironmentVariable: 'ORDERS_TABLE_NAME', tableActions: ['dynamodb:PutItem'],
+ * };
  * ```
  */
 export interface ConsumerDefinition {
@@ -20,6 +24,13 @@ export interface ConsumerDefinition {
   readonly topics: readonly string[];
   /** Environment variable that carries its own table's name. */
   readonly tableEnvironmentVariable: string;
+  /**
+   * The DynamoDB actions its handler calls on its own table, and the only ones its role gets there.
+   * An item of a `TransactWriteItems` counts as its own action (`Put` as `dynamodb:PutItem`, ...).
+   * `test/integration/functions/table-actions.test.ts` replays the consumer's sample events through
+   * its real handler and checks that the requests it sends need exactly these.
+   */
+  readonly tableActions: readonly DynamoDbDataAction[];
 }
 
 /**
@@ -38,6 +49,8 @@ export const SAMPLE_CONSUMERS: readonly ConsumerDefinition[] = [
     entry: path.join(__dirname, '..', 'functions', 'essay-lifecycle', 'handler.ts'),
     topics: ['huleedu.essay.batch.registered.v1', 'huleedu.essay.content.provisioned.v1'],
     tableEnvironmentVariable: ENV.ESSAY_TABLE_NAME,
+    // Consistent reads of the batch and essay items; the Put/Update of the transactional completion.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   },
   {
     name: 'spellchecker',
@@ -45,5 +58,7 @@ export const SAMPLE_CONSUMERS: readonly ConsumerDefinition[] = [
     entry: path.join(__dirname, '..', 'functions', 'spellchecker', 'handler.ts'),
     topics: ['huleedu.essay.spellcheck.requested.v1'],
     tableEnvironmentVariable: ENV.SPELLCHECK_TABLE_NAME,
+    // One plain PutItem of the result (two-phase mode).
+    tableActions: ['dynamodb:PutItem'],
   },
 ];

@@ -40,13 +40,15 @@ export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
 
 /**
  * DynamoDB actions the layer performs on the idempotency table, and nothing more. The CDK
- * construct grants exactly these.
+ * construct grants exactly these; `test/integration/shared/table-actions.test.ts` derives the list
+ * from the requests the store and the Powertools persistence layer send, and compares.
  *
- * - `GetItem`, `BatchGetItem`: the pre-check of a batch and record inspection.
- * - `PutItem`/`UpdateItem`/`DeleteItem`: claim, complete, fail, release.
- * - `ConditionCheckItem`: fencing inside transactions.
- *
- * `TransactWriteItems` needs no action of its own: IAM authorizes each write inside it.
+ * - `UpdateItem`: claim (an upsert, so a claim is never a `PutItem`), complete, fail, and the
+ *   `completed` mark inside a transactional completion's `TransactWriteItems` (IAM authorizes each
+ *   item of a transaction with its own action; the transaction needs none of its own).
+ * - `DeleteItem`: release after a retryable error.
+ * - `BatchGetItem`: the pre-check of a batch.
+ * - `GetItem`: `IdempotencyStore.get` and the Powertools persistence layer's reads.
  *
  * @example
  * ```ts
@@ -56,10 +58,8 @@ export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
 export const IDEMPOTENCY_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
-  'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
 ] as const;
 
 /**

@@ -66,12 +66,13 @@ export class DeadLetterQueue extends Construct {
       retentionPeriod: Duration.days(14),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    Validations.of(this.queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is the dead-letter queue (of the handlers' poison path and of the event source " +
-        "mappings' onFailure); a DLQ of a DLQ would only move the same records again.",
-    });
+    const dlqReason =
+      "This queue is the dead-letter queue (of the handlers' poison path and of the event source " +
+      "mappings' onFailure); a DLQ of a DLQ would only move the same records again.";
+    Validations.of(this.queue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: dlqReason },
+      { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason },
+    );
 
     this.depthAlarm = new cloudwatch.Alarm(this, 'DepthAlarm', {
       alarmDescription: 'Records are waiting in the dead-letter queue: inspect them, fix the cause, redrive.',
@@ -81,7 +82,16 @@ export class DeadLetterQueue extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmAction) this.depthAlarm.addAlarmAction(props.alarmAction);
+    if (props.alarmAction) {
+      this.depthAlarm.addAlarmAction(props.alarmAction);
+    } else {
+      Validations.of(this.depthAlarm).acknowledge({
+        id: 'NIST.800.53.R5-CloudWatchAlarmAction',
+        reason:
+          "No alarmAction was given: the alarm shows on the dashboard and in the console only. Where alarms page someone is the team's " +
+          'choice; pass alarmAction (for example an SnsAction on its topic) to route it.',
+      });
+    }
   }
 
   /**

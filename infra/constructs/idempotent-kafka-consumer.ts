@@ -1,13 +1,19 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  Duration,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {
-  ManagedKafkaEventSource,
-  type ProvisionedPollerConfig,
-  SqsDlq,
-} from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type ProvisionedPollerConfig, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -27,6 +33,17 @@ import type { IIdempotencyTable } from './idempotency-table';
  */
 export const DEFAULT_METRICS_NAMESPACE = 'KafkaIdempotency';
 
+/**
+ * Id of the warning a consumer shows when its Kafka trigger has no `clusterNetwork`; a CI that wants
+ * `--strict` can acknowledge it.
+ *
+ * @example
+ * ```ts
+ * Validations.of(stack).acknowledge({ id: `Annotation::${CLUSTER_NETWORK_WARNING_ID}`, reason: 'CI synth only' });
+ * ```
+ */
+export const CLUSTER_NETWORK_WARNING_ID = '@kafka-effectively-once/cluster-network-unknown';
+
 /** Lambda's limit on the timeout of a function behind a Kafka event source mapping. */
 const MAX_KAFKA_TIMEOUT = Duration.minutes(14);
 
@@ -38,6 +55,102 @@ const CONSUMER_GROUP_PATTERN = /^[a-zA-Z0-9\-/*:_+=.@]+$/;
 
 /** The oldest Node.js major version this template's handlers support on Lambda. */
 const MIN_NODE_MAJOR = 22;
+
+/**
+ * Actions the event source mapping needs that support no resource-level permissions (no resource
+ * type in the Service Authorization Reference): IAM grants them only on `*`.
+ */
+const UNSCOPABLE_ACTIONS = [
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'kafka:GetBootstrapBrokers',
+] as const;
+
+const ASYNC_DLQ_REASON =
+  'The function is invoked synchronously by its Kafka event source mappings, whose exhausted batches go to the on-failure destination ' +
+  '(the shared dead-letter queue), and the handler dead-letters poison records itself; a function DLQ serves asynchronous invocations only, which this function does not receive.';
+
+const NO_ALARM_ACTION_REASON =
+  "No alarmAction was given: the alarm shows on the dashboard and in the console only. Where alarms page someone is the team's choice; " +
+  'pass alarmAction (for example an SnsAction on its topic) to route them.';
+
+/** EC2 ids as the EC2 API returns them. */
+const SUBNET_ID_PATTERN = /^subnet-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
+
+/**
+ * The DynamoDB data actions a consumer can be granted on its own tables. The items of a
+ * `TransactWriteItems` (and `TransactGetItems`) are authorized one by one, each with the action of
+ * the single-item operation it stands for (`Update` needs `dynamodb:UpdateItem`, `ConditionCheck`
+ * needs `dynamodb:ConditionCheckItem`, ...): a transaction needs no action of its own.
+ *
+ * @example
+ * ```ts
+ * const actions: DynamoDbDataAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+ * ```
+ */
+export const DYNAMODB_DATA_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/** One of {@link DYNAMODB_DATA_ACTIONS}. */
+export type DynamoDbDataAction = (typeof DYNAMODB_DATA_ACTIONS)[number];
+
+/** The actions of {@link DYNAMODB_DATA_ACTIONS} that only read (a customer-managed key is then only decrypted). */
+const READ_ACTIONS: ReadonlySet<string> = new Set([
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+]);
+
+/**
+ * A consumer's own table and the DynamoDB actions its handler calls on it: the role gets those and
+ * no others.
+ *
+ * @example
+ * ```ts
+ * const access: ConsumerTableAccess = { table: essays.table, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] };
+ * ```
+ */
+export interface ConsumerTableAccess {
+  /** The table. */
+  readonly table: dynamodb.ITable;
+  /**
+   * The actions the handler calls on it, each item of a `TransactWriteItems` counted as its own
+   * action (IAM authorizes a transaction item by item). The use of the table's customer-managed
+   * key, if any, is granted with them.
+   */
+  readonly actions: readonly DynamoDbDataAction[];
+}
+
+/**
+ * The network of an MSK cluster: the subnets and security groups of its VPC configuration (for MSK
+ * Serverless, its `VpcConfigs`; for a provisioned cluster, its broker subnets and security groups).
+ * The event source mapping creates its network interfaces there, with exactly these.
+ *
+ * @example
+ * ```ts
+ * const network: KafkaClusterNetwork = { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0123456789abcdef0'] };
+ * ```
+ */
+export interface KafkaClusterNetwork {
+  /** The cluster's subnets. At least one. */
+  readonly subnetIds: readonly string[];
+  /** The cluster's security groups. At least one. */
+  readonly securityGroupIds: readonly string[];
+}
 
 /**
  * How one consumer reads from Amazon MSK: one event source mapping (ESM) per topic, all with
@@ -57,6 +170,16 @@ export interface KafkaTriggerProps {
    * group ARNs are then derived at deploy time.
    */
   readonly clusterArn: string;
+
+  /**
+   * The cluster's subnets and security groups. The event source mapping creates its network
+   * interfaces in the cluster's subnets with the cluster's security groups, and the execution role
+   * may create and delete network interfaces only there.
+   *
+   * @default - network interfaces may be created in any subnet, with any security group, of this
+   * account and region (the cluster's network is unknown at synth time); the construct warns
+   */
+  readonly clusterNetwork?: KafkaClusterNetwork;
 
   /** Topics to consume; one event source mapping each. At least one. */
   readonly topics: readonly string[];
@@ -200,12 +323,12 @@ export interface IdempotentKafkaConsumerProps {
   readonly environment?: Readonly<Record<string, string>>;
 
   /**
-   * The consumer's own tables: read/write data access (which covers the writes inside
-   * `TransactWriteItems`; IAM authorizes each item's action).
+   * The consumer's own tables, each with the actions its handler calls on it: the role gets exactly
+   * those (and the use of a table's customer-managed key).
    *
    * @default - none
    */
-  readonly tables?: readonly dynamodb.ITable[];
+  readonly tables?: readonly ConsumerTableAccess[];
 
   /**
    * Lambda runtime; Node.js 22 or newer.
@@ -228,6 +351,32 @@ export interface IdempotentKafkaConsumerProps {
    * @default Duration.minutes(1)
    */
   readonly timeout?: Duration;
+
+  /**
+   * Concurrent executions reserved for the function (taken from the account's unreserved pool, and
+   * also its ceiling). With a Kafka trigger the concurrency follows the pollers and the topics'
+   * partitions (one batch in flight per partition), so a cap below that throttles the consumer.
+   *
+   * @default - none reserved: the function draws on the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * AWS X-Ray tracing of the function. `ACTIVE` samples invocations and adds the X-Ray write actions
+   * (which take no resource) to the role.
+   *
+   * @default - no tracing configuration (X-Ray off)
+   */
+  readonly tracing?: lambda.Tracing;
+
+  /**
+   * Customer-managed KMS key to encrypt the function's log group with. For a key defined in this app
+   * the construct lets CloudWatch Logs of this account and region use it (a statement in its key
+   * policy); an imported key's policy must allow that already.
+   *
+   * @default - CloudWatch Logs' own encryption at rest (service-managed keys)
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Retention of the function's log group.
@@ -290,9 +439,16 @@ const RESERVED_ENVIRONMENT = [
 /**
  * One idempotent Kafka consumer: a Node.js Lambda function (arm64, bundled locally by esbuild,
  * minified, with source maps), its log group, one MSK event source mapping per topic with
- * deliberate error handling, least-privilege IAM (the idempotency layer's actions, the
- * consumer's tables, the dead-letter queue, the MSK data plane of its topics and groups) and
- * alarms on errors, throttles, dead-lettered records and offset lag.
+ * deliberate error handling, least-privilege IAM and alarms on errors, throttles, dead-lettered
+ * records and offset lag.
+ *
+ * IAM comes in two inline policies on the function's role. The function's own policy holds what
+ * the handler calls: log writes on its log group, the idempotency layer's actions, the declared
+ * actions on the consumer's tables, and sends to the dead-letter queue. `EventSourceMappingPolicy`
+ * holds what the event source mappings need, in place of the AWS-managed `AWSLambdaMSKExecutionRole`
+ * that `ManagedKafkaEventSource` would attach: network interfaces in the cluster's subnets,
+ * `kafka:DescribeClusterV2` on the cluster, the describe actions IAM cannot scope to a resource (in
+ * this region only), and the MSK data plane of its own topics and groups.
  *
  * @example
  * ```ts
@@ -320,6 +476,8 @@ export class IdempotentKafkaConsumer extends Construct {
   public readonly consumerGroupIds: Readonly<Record<string, string>>;
   /** All alarms of this consumer. */
   public readonly alarms: readonly cloudwatch.Alarm[];
+  /** The policy of the event source mappings (network interfaces, cluster, topics, groups), with a Kafka trigger. */
+  public readonly eventSourceMappingPolicy: iam.Policy | undefined;
 
   constructor(scope: Construct, id: string, props: IdempotentKafkaConsumerProps) {
     super(scope, id);
@@ -334,7 +492,9 @@ export class IdempotentKafkaConsumer extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.logEncryptionKey ? { encryptionKey: props.logEncryptionKey } : {}),
     });
+    if (props.logEncryptionKey) this.letLogsUse(props.logEncryptionKey);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -352,6 +512,10 @@ export class IdempotentKafkaConsumer extends Construct {
       timeout: props.timeout ?? Duration.minutes(1),
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
+      ...(props.tracing ? { tracing: props.tracing } : {}),
       bundling: {
         forceDockerBundling: false,
         minify: true,
@@ -373,7 +537,12 @@ export class IdempotentKafkaConsumer extends Construct {
     });
 
     props.idempotencyTable.grantIdempotency(this.function);
-    for (const table of props.tables ?? []) table.grantReadWriteData(this.function);
+    for (const { table, actions } of props.tables ?? []) {
+      table.grant(this.function, ...actions);
+      if (actions.every((action) => READ_ACTIONS.has(action)))
+        table.encryptionKey?.grantDecrypt(this.function);
+      else table.encryptionKey?.grantEncryptDecrypt(this.function);
+    }
     props.deadLetterQueue.grantSendMessages(this.function);
 
     const alarms = [
@@ -399,6 +568,7 @@ export class IdempotentKafkaConsumer extends Construct {
     ];
 
     const groups: Record<string, string> = {};
+    let eventSourceMappingPolicy: iam.Policy | undefined;
     if (props.kafka) {
       const kafka = props.kafka;
       const subscriptions = kafka.topics.map((topic) => ({
@@ -406,7 +576,12 @@ export class IdempotentKafkaConsumer extends Construct {
         groupId: `${kafka.consumerGroupId}.${topic}`,
       }));
       for (const { topic, groupId } of subscriptions) groups[topic] = groupId;
-      this.addKafkaTrigger(kafka, subscriptions, reportBatchItemFailures, props.deadLetterQueue);
+      eventSourceMappingPolicy = this.addKafkaTrigger(
+        kafka,
+        subscriptions,
+        reportBatchItemFailures,
+        props.deadLetterQueue,
+      );
       alarms.push(
         this.alarm('OffsetLagAlarm', {
           description: 'The consumer is behind its topics and not catching up.',
@@ -417,8 +592,10 @@ export class IdempotentKafkaConsumer extends Construct {
       );
     }
     this.consumerGroupIds = groups;
+    this.eventSourceMappingPolicy = eventSourceMappingPolicy;
     if (props.alarmAction) for (const alarm of alarms) alarm.addAlarmAction(props.alarmAction);
     this.alarms = alarms;
+    this.acknowledgeChoices(props);
   }
 
   /**
@@ -461,19 +638,62 @@ export class IdempotentKafkaConsumer extends Construct {
     });
   }
 
+  /**
+   * One event source mapping per topic, added with `lambda.EventSourceMapping` (the settings
+   * `ManagedKafkaEventSource` would pass, under the same construct id, so deployed mappings keep
+   * their logical ids), and the policy they need: `ManagedKafkaEventSource` would attach the
+   * AWS-managed `AWSLambdaMSKExecutionRole` (log writes anywhere, network interfaces and cluster
+   * description on `*`) and `kafka:ListScramSecrets`, which IAM auth does not use.
+   */
   private addKafkaTrigger(
     kafka: KafkaTriggerProps,
     subscriptions: readonly { readonly topic: string; readonly groupId: string }[],
     reportBatchItemFailures: boolean,
     deadLetterQueue: sqs.IQueue,
-  ): void {
+  ): iam.Policy {
+    const policy = new iam.Policy(this, 'EventSourceMappingPolicy', {
+      roles: [this.role],
+      statements: [
+        ...this.networkInterfaceStatements(kafka.clusterNetwork),
+        new iam.PolicyStatement({
+          sid: 'DescribeCluster',
+          actions: ['kafka:DescribeClusterV2'],
+          resources: [kafka.clusterArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ActionsWithoutResourceLevelPermissions',
+          actions: [...UNSCOPABLE_ACTIONS],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': Stack.of(this).region } },
+        }),
+        // MSK data plane (IAM access control), scoped to this cluster, these topics and these groups.
+        new iam.PolicyStatement({
+          sid: 'KafkaClusterConnect',
+          actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+          resources: [kafka.clusterArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'KafkaTopicsRead',
+          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+          resources: subscriptions.map(({ topic }) => kafkaResourceArn(kafka.clusterArn, 'topic', topic)),
+        }),
+        new iam.PolicyStatement({
+          sid: 'KafkaConsumerGroups',
+          actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+          resources: subscriptions.map(({ groupId }) => kafkaResourceArn(kafka.clusterArn, 'group', groupId)),
+        }),
+      ],
+    });
+    this.acknowledgeWildcards(policy, kafka.clusterNetwork);
+
     const onFailure = new SqsDlq(deadLetterQueue);
     for (const { topic, groupId } of subscriptions) {
-      this.function.addEventSource(
-        new ManagedKafkaEventSource({
-          clusterArn: kafka.clusterArn,
-          topic,
-          consumerGroupId: groupId,
+      const mapping = this.function.addEventSourceMapping(
+        `KafkaEventSource:${Names.nodeUniqueId(this.function.node)}${topic}`,
+        {
+          eventSourceArn: kafka.clusterArn,
+          kafkaTopic: topic,
+          kafkaConsumerGroupId: groupId,
           startingPosition: kafka.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
           batchSize: kafka.batchSize ?? 100,
           maxBatchingWindow: kafka.maxBatchingWindow,
@@ -483,41 +703,193 @@ export class IdempotentKafkaConsumer extends Construct {
           reportBatchItemFailures,
           onFailure,
           provisionedPollerConfig: kafka.provisionedPollerConfig ?? { minimumPollers: 1, maximumPollers: 2 },
-        }),
+        },
       );
+      // Lambda checks the execution role's permissions when it creates the mapping.
+      mapping.node.addDependency(policy);
     }
+    return policy;
+  }
 
-    // MSK data plane (IAM access control), scoped to this cluster, these topics and these groups.
-    this.role.addToPrincipalPolicy(
+  /**
+   * Network interfaces of the event source mapping. `ec2:CreateNetworkInterface` authorizes the
+   * subnet (required), the security groups and the new interface, so naming the cluster's subnets
+   * and groups confines creation to them; the interface's own id is not known before EC2 creates
+   * it. `ec2:DeleteNetworkInterface` authorizes the interface only, so it is conditioned on the
+   * interface's subnet (`ec2:Subnet`).
+   */
+  private networkInterfaceStatements(network: KafkaClusterNetwork | undefined): iam.PolicyStatement[] {
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ec2', resource, resourceName });
+    const networkInterfaces = ec2Arn('network-interface', '*');
+    if (network === undefined) {
+      Annotations.of(this).addWarningV2(
+        CLUSTER_NETWORK_WARNING_ID,
+        "kafka.clusterNetwork is not set: the event source mapping's role may create network interfaces in " +
+          "any subnet and security group of this account and region. Pass the cluster's subnets and security " +
+          'groups (for the app: -c clusterSubnetIds=... -c clusterSecurityGroupIds=...).',
+      );
+      return [
+        new iam.PolicyStatement({
+          sid: 'CreateNetworkInterfacesInAccount',
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: [ec2Arn('subnet', '*'), ec2Arn('security-group', '*'), networkInterfaces],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DeleteNetworkInterfacesInAccount',
+          actions: ['ec2:DeleteNetworkInterface'],
+          resources: [networkInterfaces],
+        }),
+      ];
+    }
+    const subnets = network.subnetIds.map((id) => ec2Arn('subnet', id));
+    return [
       new iam.PolicyStatement({
-        sid: 'KafkaClusterConnect',
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
-        resources: [kafka.clusterArn],
+        sid: 'CreateNetworkInterfacesInClusterSubnets',
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [
+          ...subnets,
+          ...network.securityGroupIds.map((id) => ec2Arn('security-group', id)),
+          networkInterfaces,
+        ],
       }),
-    );
-    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'KafkaTopicsRead',
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-        resources: subscriptions.map(({ topic }) => kafkaResourceArn(kafka.clusterArn, 'topic', topic)),
+        sid: 'DeleteNetworkInterfacesInClusterSubnets',
+        actions: ['ec2:DeleteNetworkInterface'],
+        resources: [networkInterfaces],
+        conditions: { ArnEquals: { 'ec2:Subnet': subnets } },
       }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'KafkaConsumerGroups',
-        actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-        resources: subscriptions.map(({ groupId }) => kafkaResourceArn(kafka.clusterArn, 'group', groupId)),
-      }),
-    );
+    ];
+  }
 
-    // cdk-nag (AwsSolutions) finding, acknowledged where its cause is.
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole]',
-      reason:
-        'ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole: the event source mapping needs it to ' +
-        "manage network interfaces in the cluster's VPC and to describe the cluster (kafka:DescribeClusterV2). " +
-        "Data-plane access (this consumer's topics and groups only) is granted by separate statements.",
-    });
+  /** cdk-nag (AwsSolutions-IAM5) findings of the mappings' policy: each wildcard IAM leaves no way around. */
+  private acknowledgeWildcards(policy: iam.Policy, network: KafkaClusterNetwork | undefined): void {
+    const ec2 = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>';
+    Validations.of(policy).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          `${UNSCOPABLE_ACTIONS.join(', ').replace(/, (?=[^,]*$)/, ' and ')} support no resource-level permissions ` +
+          '(the Service Authorization Reference lists no resource type for them), so IAM grants them only on "*". ' +
+          "They are read-only, limited to this region (aws:RequestedRegion), and the event source mapping needs them to find the cluster's network and brokers.",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${ec2}:network-interface/*]`,
+        reason:
+          "EC2 assigns a network interface's id when it creates it, so the interfaces of the event source mapping cannot be named in advance. " +
+          (network
+            ? "Creation is confined by the cluster's subnet and security-group ARNs in the same statement (both are authorized with the interface); deletion by the ec2:Subnet condition."
+            : 'Without kafka.clusterNetwork, creation and deletion are confined to this account and region only.'),
+      },
+    );
+    if (network) return;
+    for (const resource of ['subnet', 'security-group']) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${ec2}:${resource}/*]`,
+        reason:
+          `kafka.clusterNetwork is not set, so the cluster's ${resource === 'subnet' ? 'subnets' : 'security groups'} are unknown at synth time ` +
+          "and ec2:CreateNetworkInterface is confined to this account and region only (the construct warns). Pass the cluster's " +
+          'subnets and security groups to confine it to them.',
+      });
+    }
+  }
+
+  /**
+   * cdk-nag (Serverless, NIST 800-53 R5) findings that are a choice this construct leaves to its user,
+   * or that do not apply to a function behind a Kafka event source mapping. Each is acknowledged only
+   * when the option that would answer it is not set.
+   */
+  private acknowledgeChoices(props: IdempotentKafkaConsumerProps): void {
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: ASYNC_DLQ_REASON,
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason: ASYNC_DLQ_REASON,
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaInsideVPC',
+        reason:
+          "The function needs no VPC: its event source mappings reach the cluster through the cluster's own subnets " +
+          "(the network interfaces are the mapping's, not the function's), and the handler calls only DynamoDB and SQS, " +
+          'over TLS with IAM. Attaching it to a VPC would add network interfaces and VPC endpoints (or a NAT gateway) for nothing it can reach only there.',
+      },
+    );
+    if (props.reservedConcurrentExecutions === undefined) {
+      Validations.of(this.function).acknowledge({
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason:
+          "A Kafka consumer's concurrency is bounded by its pollers and its topics' partitions (one batch in flight per partition); " +
+          "reserving concurrency carves it out of the account's unreserved pool, a choice for the account's owner: set reservedConcurrentExecutions.",
+      });
+    }
+    const tracing = props.tracing ?? lambda.Tracing.DISABLED;
+    if (tracing !== lambda.Tracing.ACTIVE) {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          "X-Ray active tracing is off: it is billed per trace and the handlers emit no subsegments; the layer's metrics (processed, duplicate, " +
+          "failed, released, takeover) and its structured logs carry each record's story. Set tracing: lambda.Tracing.ACTIVE to turn it on.",
+      });
+    }
+    if (tracing !== lambda.Tracing.DISABLED) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          `tracing is ${tracing}: xray:PutTraceSegments and xray:PutTelemetryRecords, which Lambda adds for it, support no resource-level ` +
+          'permissions, so IAM grants them only on "*" (write-only, to X-Ray).',
+      });
+    }
+    if (props.logEncryptionKey === undefined) {
+      Validations.of(this.logGroup).acknowledge({
+        id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        reason:
+          'CloudWatch Logs encrypts log data at rest with service-managed keys already; a customer-managed key (logEncryptionKey) adds key-policy ' +
+          'control and crypto-shredding at the price of a key and its policy, a choice the template leaves to its user.',
+      });
+    }
+    if (props.alarmAction === undefined) {
+      for (const alarm of this.alarms)
+        Validations.of(alarm).acknowledge({
+          id: 'NIST.800.53.R5-CloudWatchAlarmAction',
+          reason: NO_ALARM_ACTION_REASON,
+        });
+    }
+    for (const policyHolder of [this.role, this.eventSourceMappingPolicy]) {
+      if (policyHolder === undefined) continue;
+      Validations.of(policyHolder).acknowledge({
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason:
+          "The role's policies are inline on purpose: each holds only this consumer's grants (its tables, its cluster's network, its topics and groups) " +
+          'and lives and dies with the role, whereas a customer-managed policy could be attached to other identities and outlive the consumer.',
+      });
+    }
+  }
+
+  /** Lets CloudWatch Logs of this account and region use the log group's key (for a key defined in this app). */
+  private letLogsUse(key: kms.IKey): void {
+    const stack = Stack.of(this);
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsUse',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
   }
 
   private alarm(
@@ -564,7 +936,41 @@ export class IdempotentKafkaConsumer extends Construct {
         fail(this, `environment must not set ${key}: the construct sets it from its props`);
       }
     }
+    checkIntegerRange(
+      this,
+      'reservedConcurrentExecutions',
+      props.reservedConcurrentExecutions,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
+    (props.tables ?? []).forEach(({ actions }, index) => {
+      const name = `tables[${index}].actions`;
+      if (actions.length === 0) fail(this, `${name} must name at least one DynamoDB action, got []`);
+      for (const action of actions) {
+        if (!(DYNAMODB_DATA_ACTIONS as readonly string[]).includes(action)) {
+          fail(
+            this,
+            `${name} may contain only DynamoDB data actions (${DYNAMODB_DATA_ACTIONS.join(', ')}), got "${action}"`,
+          );
+        }
+      }
+    });
     if (props.kafka) this.validateKafka(props.kafka);
+  }
+
+  private validateClusterNetwork(network: KafkaClusterNetwork): void {
+    for (const [key, ids, what, pattern, shape] of [
+      ['subnetIds', network.subnetIds, 'subnet', SUBNET_ID_PATTERN, 'subnet-<hex>'],
+      ['securityGroupIds', network.securityGroupIds, 'security group', SECURITY_GROUP_ID_PATTERN, 'sg-<hex>'],
+    ] as const) {
+      const name = `kafka.clusterNetwork.${key}`;
+      if (!Token.isUnresolved(ids) && ids.length === 0)
+        fail(this, `${name} must name at least one ${what}, got []`);
+      for (const id of ids) {
+        if (!Token.isUnresolved(id) && !pattern.test(id))
+          fail(this, `${name}[] must look like ${shape}, got "${id}"`);
+      }
+    }
   }
 
   private validateKafka(kafka: KafkaTriggerProps): void {
@@ -573,6 +979,7 @@ export class IdempotentKafkaConsumer extends Construct {
     } catch (error) {
       fail(this, (error as Error).message);
     }
+    if (kafka.clusterNetwork) this.validateClusterNetwork(kafka.clusterNetwork);
     const groupChars = 'letters, digits and - / * : _ + = . @';
     checkPattern(
       this,

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import type { Construct } from 'constructs';
+import type { KafkaClusterNetwork } from '../constructs/idempotent-kafka-consumer';
 
 /**
  * Port of MSK's IAM (SASL/IAM over TLS) listener.
@@ -34,8 +35,10 @@ export interface DemoKafkaStackProps extends StackProps {
  * A throwaway Kafka for an empty account (`-c demo=true`): a VPC with isolated subnets only (no
  * NAT gateway), an MSK Serverless cluster with IAM access control, and interface endpoints for
  * Lambda and STS, which the event source mapping's pollers reach from the cluster's subnets in
- * place of a NAT gateway. Topics are not created here: MSK Serverless has no CloudFormation
- * topic resource, so create them with a Kafka client in the VPC (see the README).
+ * place of a NAT gateway, and for SQS, where the mappings send the metadata of exhausted batches
+ * (their on-failure destination, which Lambda reaches from inside the cluster's VPC). Topics are not
+ * created here: MSK Serverless has no CloudFormation topic resource, so create them with a Kafka
+ * client in the VPC (see the README).
  *
  * It costs money while it exists (cluster-hours, partition-hours, endpoint-hours): destroy it
  * when done.
@@ -55,6 +58,8 @@ export class DemoKafkaStack extends Stack {
   public readonly cluster: msk.CfnServerlessCluster;
   /** ARN of the cluster (a token until deploy time). */
   public readonly clusterArn: string;
+  /** The cluster's subnets and security group, where the event source mappings' network interfaces go. */
+  public readonly clusterNetwork: KafkaClusterNetwork;
 
   constructor(scope: Construct, id: string, props: DemoKafkaStackProps = {}) {
     super(scope, id, props);
@@ -64,15 +69,24 @@ export class DemoKafkaStack extends Stack {
       natGateways: 0,
       subnetConfiguration: [{ name: 'cluster', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     });
-    Validations.of(this.vpc).acknowledge({
-      id: 'AwsSolutions-VPC7',
-      reason:
-        'Demo VPC for a short-lived MSK Serverless cluster with no internet path; flow logs would add ' +
-        'CloudWatch ingestion cost without a consumer of them. Add them if you keep the VPC.',
-    });
+    const flowLogsReason =
+      'Demo VPC for a short-lived MSK Serverless cluster with no internet path; flow logs would add ' +
+      'CloudWatch ingestion cost without a consumer of them. Add them if you keep the VPC.';
+    Validations.of(this.vpc).acknowledge(
+      { id: 'AwsSolutions-VPC7', reason: flowLogsReason },
+      { id: 'NIST.800.53.R5-VPCFlowLogsEnabled', reason: flowLogsReason },
+      {
+        id: 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
+        reason:
+          "Nothing in the demo uses the VPC's default security group (the cluster, the endpoints and the pollers use " +
+          "ClusterSecurityGroup); closing it takes CDK's restrictDefaultSecurityGroup custom resource, one more Lambda " +
+          'function and role in a throwaway VPC.',
+      },
+    );
 
     this.securityGroup = new ec2.SecurityGroup(this, 'ClusterSecurityGroup', {
       vpc: this.vpc,
+      // Kept as deployed (a new description replaces the group, and the cluster with it); it fronts the SQS endpoint too.
       description: 'MSK Serverless demo cluster, its clients and the Lambda/STS interface endpoints',
     });
     // Members of the group (the ESM pollers, clients you launch with it) reach the brokers and the endpoints.
@@ -81,13 +95,15 @@ export class DemoKafkaStack extends Stack {
     this.securityGroup.addIngressRule(
       this.securityGroup,
       ec2.Port.tcp(443),
-      'Lambda and STS interface endpoints',
+      'Lambda, STS and SQS interface endpoints',
     );
 
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     for (const [endpointId, service] of [
       ['LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
       ['StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS],
+      // The mappings' on-failure destination (the dead-letter queue), reached from the cluster's VPC.
+      ['SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS],
     ] as const) {
       this.vpc.addInterfaceEndpoint(endpointId, {
         service,
@@ -111,6 +127,10 @@ export class DemoKafkaStack extends Stack {
       ],
     });
     this.clusterArn = this.cluster.attrArn;
+    this.clusterNetwork = {
+      subnetIds: this.vpc.selectSubnets(subnets).subnetIds,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+    };
 
     new CfnOutput(this, 'ClusterArn', { value: this.clusterArn });
     new CfnOutput(this, 'ClientSecurityGroupId', {

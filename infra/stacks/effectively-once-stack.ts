@@ -1,10 +1,15 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ConsumerDashboard } from '../constructs/consumer-dashboard';
 import { ConsumerTable } from '../constructs/consumer-table';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { IdempotencyTable } from '../constructs/idempotency-table';
-import { DEFAULT_METRICS_NAMESPACE, IdempotentKafkaConsumer } from '../constructs/idempotent-kafka-consumer';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  IdempotentKafkaConsumer,
+  type KafkaClusterNetwork,
+} from '../constructs/idempotent-kafka-consumer';
 import { type ConsumerDefinition, SAMPLE_CONSUMERS } from '../sample-consumers';
 import { functionNameOutputKey, STACK_OUTPUTS } from '../stack-outputs';
 
@@ -23,6 +28,21 @@ export interface EffectivelyOnceStackProps extends StackProps {
    * @default - no Kafka trigger: the functions are invoked directly (the LocalStack variant)
    */
   readonly clusterArn?: string;
+
+  /**
+   * The cluster's subnets and security groups: the event source mappings' network interfaces may be
+   * created and deleted there only.
+   *
+   * @default - anywhere in this account and region (see `KafkaTriggerProps.clusterNetwork`)
+   */
+  readonly clusterNetwork?: KafkaClusterNetwork;
+
+  /**
+   * Action of every alarm (the consumers' and the dead-letter queue's), for example an `SnsAction`.
+   *
+   * @default - no action: the alarms show on the dashboard and in the console
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 
   /**
    * Removal policy of every stateful resource (tables, queue, log groups). RETAIN also turns on
@@ -75,7 +95,8 @@ export class EffectivelyOnceStack extends Stack {
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
 
     this.idempotencyTable = new IdempotencyTable(this, 'Idempotency', { removalPolicy });
-    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { removalPolicy });
+    const alarmAction = props.alarmAction ? { alarmAction: props.alarmAction } : {};
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { removalPolicy, ...alarmAction });
 
     const consumers = new Map<string, IdempotentKafkaConsumer>();
     const tables = new Map<string, ConsumerTable>();
@@ -87,15 +108,17 @@ export class EffectivelyOnceStack extends Stack {
         metricsNamespace,
         idempotencyTable: this.idempotencyTable,
         deadLetterQueue: this.deadLetterQueue.queue,
-        tables: [table.table],
+        tables: [{ table: table.table, actions: definition.tableActions }],
         environment: { [definition.tableEnvironmentVariable]: table.table.tableName },
         removalPolicy,
+        ...alarmAction,
         ...(props.clusterArn
           ? {
               kafka: {
                 clusterArn: props.clusterArn,
                 topics: definition.topics,
                 consumerGroupId: definition.name,
+                ...(props.clusterNetwork ? { clusterNetwork: props.clusterNetwork } : {}),
               },
             }
           : {}),

@@ -4,7 +4,7 @@ import { addAppStacks, parseAppConfig } from '../../infra/app-stacks';
 import { SAMPLE_CONSUMERS } from '../../infra/sample-consumers';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../infra/stack-outputs';
 import { ENV } from '../../shared';
-import { appWithoutBundling, nagErrors, roleStatements } from './support';
+import { appWithoutBundling, nagFindings, roleStatements } from './support';
 
 const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';
 
@@ -53,6 +53,44 @@ describe('parseAppConfig', () => {
     );
   });
 
+  test("reads the cluster's network from comma-separated ids or a JSON array", () => {
+    const network = { subnetIds: ['subnet-0a1b2c3d', 'subnet-0e1f2a3b'], securityGroupIds: ['sg-0123abcd'] };
+    expect(
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        clusterSubnetIds: 'subnet-0a1b2c3d, subnet-0e1f2a3b',
+        clusterSecurityGroupIds: 'sg-0123abcd',
+      }).clusterNetwork,
+    ).toEqual(network);
+    expect(
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        clusterSubnetIds: network.subnetIds,
+        clusterSecurityGroupIds: ['sg-0123abcd'],
+      }).clusterNetwork,
+    ).toEqual(network);
+  });
+
+  test("fails if the cluster's network comes without clusterArn, half given, or malformed", () => {
+    expect(() =>
+      parseAppConfig({
+        demo: 'true',
+        clusterSubnetIds: 'subnet-0a1b2c3d',
+        clusterSecurityGroupIds: 'sg-0123abcd',
+      }),
+    ).toThrow(/describe the network of "clusterArn": give them with it/);
+    expect(() => parseAppConfig({ clusterArn: CLUSTER, clusterSubnetIds: 'subnet-0a1b2c3d' })).toThrow(
+      /go together/,
+    );
+    expect(() =>
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        clusterSubnetIds: 'sg-0123abcd',
+        clusterSecurityGroupIds: 'sg-0123abcd',
+      }),
+    ).toThrow(/Context "clusterSubnetIds" must list ids matching .*, got "sg-0123abcd"/);
+  });
+
   test('fails if removalPolicy is unknown', () => {
     expect(() => parseAppConfig({ removalPolicy: 'snapshot' })).toThrow(
       /Context "removalPolicy" must be "retain" or "destroy", got "snapshot"/,
@@ -74,6 +112,29 @@ describe('addAppStacks', () => {
     expect(Annotations.fromStack(main).findWarning('*', Match.stringLikeRegexp('placeholder'))).toEqual([]);
   });
 
+  test("with clusterArn and its network, confines the mappings' network interfaces to it and does not warn", () => {
+    // GIVEN
+    const app = appWithoutBundling();
+    // WHEN
+    const { main } = addAppStacks(
+      app,
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        clusterSubnetIds: 'subnet-0a1b2c3d',
+        clusterSecurityGroupIds: 'sg-0123abcd',
+      }),
+    );
+    // THEN
+    const create = roleStatements(Template.fromStack(main), 'SpellcheckerRole').find((s) =>
+      s.actions.includes('ec2:CreateNetworkInterface'),
+    );
+    expect(JSON.stringify(create?.resources)).toMatch(/:subnet\/subnet-0a1b2c3d"/);
+    expect(JSON.stringify(create?.resources)).toMatch(/:security-group\/sg-0123abcd"/);
+    expect(Annotations.fromStack(main).findWarning('*', Match.stringLikeRegexp('clusterNetwork'))).toEqual(
+      [],
+    );
+  });
+
   describe('the LocalStack variant (-c target=localstack)', () => {
     let template: Template;
     let stackName: string;
@@ -85,7 +146,7 @@ describe('addAppStacks', () => {
       const { main } = addAppStacks(app, parseAppConfig({ target: 'localstack' }));
       stackName = main.stackName;
       template = Template.fromStack(main);
-      errors = nagErrors(main);
+      errors = nagFindings(main);
     });
 
     test('is its own stack, which the scripts deploy by name', () => {
@@ -137,7 +198,7 @@ describe('addAppStacks', () => {
       });
     });
 
-    test('has no unacknowledged cdk-nag errors', () => {
+    test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5)', () => {
       expect(errors).toEqual([]);
     });
   });

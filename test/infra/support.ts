@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, type NagPack, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -25,15 +25,27 @@ function projectContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-/** Error-level findings of the cdk-nag AwsSolutions pack that nobody acknowledged. */
-export function nagErrors(scope: IConstruct): string[] {
-  const report = new AwsSolutionsChecks().validateScope(scope);
-  return report.violations
-    .filter((violation) => violation.severity === 'error')
-    .map(
-      (violation) =>
-        `${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
-    );
+/**
+ * The cdk-nag packs the infra tests hold the app to: AwsSolutions (which every `cdk synth` also
+ * runs, see `infra/app.ts`), Serverless and NIST 800-53 rev 5.
+ */
+export function nagPacks(): NagPack[] {
+  return [new AwsSolutionsChecks(), new ServerlessChecks(), new NIST80053R5Checks()];
+}
+
+/**
+ * Findings of the cdk-nag packs (errors and warnings) under `scope` that nobody acknowledged, as
+ * `<rule>: <construct paths>`.
+ */
+export function nagFindings(scope: IConstruct, packs: readonly NagPack[] = nagPacks()): string[] {
+  return packs.flatMap((pack) =>
+    pack
+      .validateScope(scope)
+      .violations.map(
+        (violation) =>
+          `${violation.ruleName} (${violation.severity}): ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+  );
 }
 
 /** Every acknowledgment under `scope`: the rule id, the reason and where. */
@@ -59,25 +71,41 @@ export interface Statement {
   readonly effect: string;
   readonly actions: string[];
   readonly resources: unknown[];
+  readonly condition?: unknown;
 }
 
 /** All statements of the inline policies attached to the role with logical id prefix `rolePrefix`. */
 export function roleStatements(template: Template, rolePrefix: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy');
-  const statements: Statement[] = [];
-  for (const policy of Object.values(policies)) {
-    const roles = (policy.Properties.Roles ?? []) as { Ref?: string }[];
-    if (!roles.some((role) => role.Ref?.startsWith(rolePrefix))) continue;
-    for (const raw of policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]) {
-      statements.push({
-        ...(typeof raw.Sid === 'string' ? { sid: raw.Sid } : {}),
-        effect: String(raw.Effect),
-        actions: ([] as unknown[]).concat(raw.Action).map(String).sort(),
-        resources: ([] as unknown[]).concat(raw.Resource),
-      });
-    }
-  }
-  return statements;
+  return Object.values(policies)
+    .filter((policy) =>
+      ((policy.Properties.Roles ?? []) as { Ref?: string }[]).some((role) =>
+        role.Ref?.startsWith(rolePrefix),
+      ),
+    )
+    .flatMap((policy) => normalized(policy.Properties.PolicyDocument.Statement));
+}
+
+/** The statements of the one inline policy whose logical id starts with `policyPrefix`. */
+export function policyStatements(template: Template, policyPrefix: string): Statement[] {
+  const policy =
+    template.findResources('AWS::IAM::Policy')[logicalId(template, 'AWS::IAM::Policy', policyPrefix)];
+  return normalized(policy?.Properties.PolicyDocument.Statement);
+}
+
+function normalized(raw: readonly Record<string, unknown>[] = []): Statement[] {
+  return raw.map((statement) => ({
+    ...(typeof statement.Sid === 'string' ? { sid: statement.Sid } : {}),
+    effect: String(statement.Effect),
+    actions: ([] as unknown[]).concat(statement.Action).map(String).sort(),
+    resources: ([] as unknown[]).concat(statement.Resource),
+    ...(statement.Condition !== undefined ? { condition: statement.Condition } : {}),
+  }));
+}
+
+/** The actions a list of statements grants, sorted, each once. */
+export function actionsOf(statements: readonly Statement[]): string[] {
+  return [...new Set(statements.flatMap((s) => s.actions))].sort();
 }
 
 /** The resources every statement granting `action` names. */

@@ -1,7 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeadLetterQueue } from '../../../infra/constructs/dead-letter-queue';
-import { acknowledgments, appWithoutBundling, nagErrors } from '../support';
+import { acknowledgments, appWithoutBundling, nagFindings } from '../support';
 
 describe('DeadLetterQueue', () => {
   let stack: Stack;
@@ -56,10 +58,31 @@ describe('DeadLetterQueue', () => {
     });
   });
 
-  test('has no unacknowledged cdk-nag errors, and says why SQS3 does not apply', () => {
-    expect(nagErrors(stack)).toEqual([]);
-    const sqs3 = acknowledgments(stack).filter((a) => a.id.includes('AwsSolutions-SQS3'));
-    expect(sqs3).toEqual([expect.objectContaining({ reason: expect.stringMatching(/dead-letter queue/) })]);
+  test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5), and says why', () => {
+    expect(nagFindings(stack)).toEqual([]);
+    const ids = (rule: string) => acknowledgments(stack).filter((a) => a.id.includes(rule));
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      expect(ids(rule)).toEqual([
+        expect.objectContaining({ reason: expect.stringMatching(/a DLQ of a DLQ/) }),
+      ]);
+    }
+    expect(ids('NIST.800.53.R5-CloudWatchAlarmAction')).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/pass alarmAction/) }),
+    ]);
+  });
+
+  test('with an alarm action, routes the depth alarm to it and acknowledges nothing about alarm actions', () => {
+    // GIVEN
+    const other = new Stack(appWithoutBundling(), 'Action');
+    const topic = new sns.Topic(other, 'Alarms', { enforceSSL: true });
+    // WHEN
+    const dlq = new DeadLetterQueue(other, 'DeadLetterQueue', { alarmAction: new SnsAction(topic) });
+    // THEN
+    Template.fromStack(other).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+    expect(nagFindings(dlq)).toEqual([]);
+    expect(acknowledgments(dlq).filter((a) => a.id.includes('CloudWatchAlarmAction'))).toEqual([]);
   });
 
   test('takes its alarm threshold from the prop', () => {

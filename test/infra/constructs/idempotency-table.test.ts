@@ -4,17 +4,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IdempotencyTable } from '../../../infra/constructs/idempotency-table';
 import { IDEMPOTENCY_TABLE_ACTIONS, IDEMPOTENCY_TABLE_SCHEMA } from '../../../shared';
-import { appWithoutBundling, nagErrors, resourcesFor, roleStatements } from '../support';
+import { acknowledgments, appWithoutBundling, nagFindings, resourcesFor, roleStatements } from '../support';
 
 describe('IdempotencyTable', () => {
   describe('with defaults', () => {
-    let stack: Stack;
+    let table: IdempotencyTable;
     let template: Template;
     beforeAll(() => {
       // GIVEN
-      stack = new Stack(appWithoutBundling(), 'Test');
+      const stack = new Stack(appWithoutBundling(), 'Test');
       // WHEN
-      const table = new IdempotencyTable(stack, 'Idempotency');
+      table = new IdempotencyTable(stack, 'Idempotency');
       const role = new iam.Role(stack, 'Consumer', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       });
@@ -59,8 +59,17 @@ describe('IdempotencyTable', () => {
       expect(resourcesFor(statements, 'dynamodb:Scan')).toEqual([]);
     });
 
-    test('has no unacknowledged cdk-nag errors', () => {
-      expect(nagErrors(stack)).toEqual([]);
+    test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5)', () => {
+      expect(nagFindings(table)).toEqual([]);
+    });
+
+    test('leaves an AWS Backup plan to its user, point-in-time recovery being on', () => {
+      expect(acknowledgments(table)).toEqual([
+        expect.objectContaining({
+          id: expect.stringContaining('NIST.800.53.R5-DynamoDBInBackupPlan'),
+          reason: expect.stringMatching(/Point-in-time recovery is on/),
+        }),
+      ]);
     });
   });
 

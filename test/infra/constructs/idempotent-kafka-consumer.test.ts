@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeadLetterQueue } from '../../../infra/constructs/dead-letter-queue';
 import { IdempotencyTable } from '../../../infra/constructs/idempotency-table';
 import {
@@ -14,16 +17,74 @@ import { FUNCTION_ESBUILD_TARGET } from '../../../scripts/lib/local';
 import { ENV, IDEMPOTENCY_TABLE_ACTIONS, MetricName } from '../../../shared';
 import {
   acknowledgments,
+  actionsOf,
   appWithoutBundling,
   logicalId,
-  nagErrors,
+  nagFindings,
+  policyStatements,
   resourcesFor,
   roleStatements,
+  type Statement,
 } from '../support';
 
 const ENTRY = path.join(__dirname, '..', '..', '..', 'functions', 'spellchecker', 'handler.ts');
 const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';
 const TOPICS = ['orders.created.v1', 'orders.cancelled.v1'];
+const SUBNETS = ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'];
+const SECURITY_GROUPS = ['sg-0123456789abcdef0'];
+
+/** An EC2 ARN in the stack's partition, region and account, as the template spells it. */
+function ec2Arn(resource: string): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ec2:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:${resource}`,
+      ],
+    ],
+  };
+}
+
+/** The EC2 and MSK control-plane actions an MSK event source mapping needs (AWSLambdaMSKExecutionRole's, less logs). */
+const ESM_CONTROL_PLANE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcs',
+  'kafka:DescribeClusterV2',
+  'kafka:GetBootstrapBrokers',
+];
+
+/** The MSK data-plane actions of IAM access control that the pollers use on topics and groups. */
+const KAFKA_DATA_PLANE_ACTIONS = [
+  'kafka-cluster:AlterGroup',
+  'kafka-cluster:Connect',
+  'kafka-cluster:DescribeClusterDynamicConfiguration',
+  'kafka-cluster:DescribeGroup',
+  'kafka-cluster:DescribeTopic',
+  'kafka-cluster:ReadData',
+];
+
+/** The statement granting `action`, its resources in a stable order; fails when there is not exactly one. */
+function statementFor(statements: readonly Statement[], action: string): Statement {
+  const found = statements.filter((s) => s.actions.includes(action));
+  if (found.length !== 1) throw new Error(`expected one statement granting ${action}, found ${found.length}`);
+  const statement = found[0] as Statement;
+  return { ...statement, resources: sortedResources(statement.resources) };
+}
+
+/** Resources in a stable order (CDK may reorder them when it minimizes policies). */
+function sortedResources(resources: readonly unknown[]): unknown[] {
+  return [...resources].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
 
 /** A stack with the shared resources and one consumer built from `overrides`. */
 function build(
@@ -167,15 +228,110 @@ describe('IdempotentKafkaConsumer', () => {
       expect(resourcesFor(statements, 'kafka-cluster:WriteData')).toEqual([]);
     });
 
-    test('has no wildcard action and no wildcard resource in its inline policy', () => {
+    test('attaches no managed policy: AWSLambdaMSKExecutionRole is replaced by scoped statements', () => {
+      template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+      expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toMatch(
+        /AWSLambdaMSKExecutionRole/,
+      );
+    });
+
+    test('grants no kafka:ListScramSecrets and no kafka:DescribeCluster (IAM auth: no SCRAM secret, V2 only)', () => {
       const statements = roleStatements(template, 'OrdersRole');
-      expect(statements.length).toBeGreaterThan(0);
+      expect(resourcesFor(statements, 'kafka:ListScramSecrets')).toEqual([]);
+      expect(resourcesFor(statements, 'kafka:DescribeCluster')).toEqual([]);
+      expect(actionsOf(statements).filter((action) => action.startsWith('kafka:'))).toEqual([
+        'kafka:DescribeClusterV2',
+        'kafka:GetBootstrapBrokers',
+      ]);
+    });
+
+    test('writes logs to its own log group only, and cannot create log groups', () => {
+      const statements = roleStatements(template, 'OrdersRole');
+      const logGroup = logicalId(template, 'AWS::Logs::LogGroup', 'OrdersLogGroup');
+      expect(actionsOf(statements).filter((action) => action.startsWith('logs:'))).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
+      expect(statementFor(statements, 'logs:PutLogEvents').resources).toEqual([
+        { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      ]);
+    });
+
+    test("the function's own policy holds what the handler calls, and no wildcard", () => {
+      const statements = policyStatements(template, 'OrdersRoleDefaultPolicy');
+      expect(actionsOf(statements)).toEqual(
+        [
+          ...IDEMPOTENCY_TABLE_ACTIONS,
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ].sort(),
+      );
       for (const statement of statements) {
         expect(statement.actions.filter((action) => action.includes('*'))).toEqual([]);
-        expect(
-          statement.resources.filter((resource) => typeof resource === 'string' && resource.includes('*')),
-        ).toEqual([]);
+        expect(JSON.stringify(statement.resources)).not.toMatch(/\*/);
       }
+    });
+
+    test("the mappings' policy holds exactly what the pollers need, and every mapping waits for it", () => {
+      const policy = logicalId(template, 'AWS::IAM::Policy', 'OrdersEventSourceMappingPolicy');
+      const statements = policyStatements(template, 'OrdersEventSourceMappingPolicy');
+      expect(actionsOf(statements)).toEqual(
+        [...ESM_CONTROL_PLANE_ACTIONS, ...KAFKA_DATA_PLANE_ACTIONS].sort(),
+      );
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mappings).toHaveLength(TOPICS.length);
+      for (const mapping of mappings) expect(mapping.DependsOn).toContain(policy);
+    });
+
+    test('describes its own cluster only (kafka:DescribeClusterV2 on the cluster ARN)', () => {
+      const statements = roleStatements(template, 'OrdersRole');
+      expect(statementFor(statements, 'kafka:DescribeClusterV2')).toMatchObject({
+        actions: ['kafka:DescribeClusterV2'],
+        resources: [CLUSTER],
+      });
+    });
+
+    test('grants on * only the actions IAM cannot scope to a resource, and only in this region', () => {
+      const statements = roleStatements(template, 'OrdersRole');
+      const unscoped = statements.filter((s) => s.resources.includes('*'));
+      expect(unscoped).toEqual([
+        {
+          sid: 'ActionsWithoutResourceLevelPermissions',
+          effect: 'Allow',
+          actions: [
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSecurityGroups',
+            'ec2:DescribeSubnets',
+            'ec2:DescribeVpcs',
+            'kafka:GetBootstrapBrokers',
+          ],
+          resources: ['*'],
+          condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+        },
+      ]);
+    });
+
+    test("without the cluster's network, creates network interfaces in this account and region only, and warns", () => {
+      const statements = roleStatements(template, 'OrdersRole');
+      expect(statementFor(statements, 'ec2:CreateNetworkInterface')).toMatchObject({
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: sortedResources([
+          ec2Arn('subnet/*'),
+          ec2Arn('security-group/*'),
+          ec2Arn('network-interface/*'),
+        ]),
+      });
+      expect(statementFor(statements, 'ec2:DeleteNetworkInterface')).toMatchObject({
+        actions: ['ec2:DeleteNetworkInterface'],
+        resources: [ec2Arn('network-interface/*')],
+      });
+      Annotations.fromStack(stack).hasWarning(
+        '/Test/Orders',
+        Match.stringLikeRegexp('kafka.clusterNetwork is not set.*any subnet and security group'),
+      );
     });
 
     test('alarms on errors, throttles, dead-lettered records and offset lag', () => {
@@ -211,15 +367,77 @@ describe('IdempotentKafkaConsumer', () => {
       });
     });
 
-    test('has no unacknowledged cdk-nag errors; its acknowledgment names the managed policy and why', () => {
-      expect(nagErrors(stack)).toEqual([]);
-      const iam4 = acknowledgments(stack).filter((a) => a.id.includes('AwsSolutions-IAM4'));
-      expect(iam4).toEqual([
-        expect.objectContaining({
-          id: expect.stringContaining('AWSLambdaMSKExecutionRole'),
-          reason: expect.stringMatching(/event source mapping/),
-        }),
+    test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5)', () => {
+      expect(nagFindings(stack)).toEqual([]);
+    });
+
+    test('acknowledges no managed policy, and names why each wildcard resource remains', () => {
+      const acks = acknowledgments(stack);
+      expect(
+        acks.filter((a) => a.id.includes('IAM4') || a.reason.includes('AWSLambdaMSKExecutionRole')),
+      ).toEqual([]);
+      const iam5 = acks.filter((a) => a.id.includes('AwsSolutions-IAM5'));
+      expect(iam5.map((a) => a.id.replace(/^Annotation::/, '')).sort()).toEqual([
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:subnet/*]',
       ]);
+      const star = iam5.find((a) => a.id.endsWith('[Resource::*]'));
+      expect(star?.reason).toMatch(
+        /ec2:DescribeNetworkInterfaces, ec2:DescribeVpcs, ec2:DescribeSubnets, ec2:DescribeSecurityGroups and kafka:GetBootstrapBrokers .*no resource-level permissions/,
+      );
+      for (const ack of iam5) expect(ack.path).toBe('Test/Orders/EventSourceMappingPolicy');
+    });
+  });
+
+  describe('on a cluster whose network is given', () => {
+    let stack: Stack;
+    let template: Template;
+    const subnetArns = SUBNETS.map((id) => ec2Arn(`subnet/${id}`));
+    beforeAll(() => {
+      // GIVEN the cluster's subnets and security groups; WHEN a consumer is added
+      ({ stack } = build({}, { clusterNetwork: { subnetIds: SUBNETS, securityGroupIds: SECURITY_GROUPS } }));
+      template = Template.fromStack(stack);
+    });
+
+    test("creates network interfaces only in the cluster's subnets, with the cluster's security groups", () => {
+      const statements = roleStatements(template, 'OrdersRole');
+      expect(statementFor(statements, 'ec2:CreateNetworkInterface')).toEqual({
+        sid: 'CreateNetworkInterfacesInClusterSubnets',
+        effect: 'Allow',
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: sortedResources([
+          ...subnetArns,
+          ...SECURITY_GROUPS.map((id) => ec2Arn(`security-group/${id}`)),
+          ec2Arn('network-interface/*'),
+        ]),
+      });
+    });
+
+    test("deletes network interfaces only when they are in the cluster's subnets", () => {
+      const statements = roleStatements(template, 'OrdersRole');
+      expect(statementFor(statements, 'ec2:DeleteNetworkInterface')).toEqual({
+        sid: 'DeleteNetworkInterfacesInClusterSubnets',
+        effect: 'Allow',
+        actions: ['ec2:DeleteNetworkInterface'],
+        resources: [ec2Arn('network-interface/*')],
+        condition: { ArnEquals: { 'ec2:Subnet': subnetArns } },
+      });
+    });
+
+    test('does not warn, and acknowledges only the two wildcards IAM forces', () => {
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('clusterNetwork'))).toEqual(
+        [],
+      );
+      expect(nagFindings(stack)).toEqual([]);
+      const iam5 = acknowledgments(stack).filter((a) => a.id.includes('AwsSolutions-IAM5'));
+      expect(iam5.map((a) => a.id.replace(/^Annotation::/, '')).sort()).toEqual([
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+      ]);
+      const eni = iam5.find((a) => a.id.includes('network-interface'));
+      expect(eni?.reason).toMatch(/EC2 assigns a network interface's id when it creates it/);
     });
   });
 
@@ -274,7 +492,139 @@ describe('IdempotentKafkaConsumer', () => {
     });
   });
 
-  test('grants read/write data on its own tables and passes their names through the environment', () => {
+  describe('the compliance options a team may set', () => {
+    let stack: Stack;
+    let template: Template;
+    beforeAll(() => {
+      // GIVEN a key for the logs, a topic for the alarms; WHEN the consumer is given them and the rest
+      stack = new Stack(appWithoutBundling(), 'Options');
+      const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+      const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: key });
+      const idempotencyTable = new IdempotencyTable(stack, 'Idempotency');
+      const dlq = new DeadLetterQueue(stack, 'DeadLetterQueue');
+      new IdempotentKafkaConsumer(stack, 'Orders', {
+        entry: ENTRY,
+        serviceName: 'orders',
+        idempotencyTable,
+        deadLetterQueue: dlq.queue,
+        kafka: { clusterArn: CLUSTER, topics: TOPICS, consumerGroupId: 'orders' },
+        reservedConcurrentExecutions: 20,
+        tracing: lambda.Tracing.ACTIVE,
+        logEncryptionKey: key,
+        alarmAction: new SnsAction(topic),
+      });
+      template = Template.fromStack(stack);
+    });
+
+    test('reserve concurrency, trace with X-Ray and encrypt the log group with the key given', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        ReservedConcurrentExecutions: 20,
+        TracingConfig: { Mode: 'Active' },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogKey'), 'Arn'] },
+      });
+    });
+
+    test("let CloudWatch Logs use the key for this account's log groups only", () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: {
+                Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+              },
+              Action: [
+                'kms:Decrypt*',
+                'kms:Describe*',
+                'kms:Encrypt*',
+                'kms:GenerateDataKey*',
+                'kms:ReEncrypt*',
+              ],
+              Condition: {
+                ArnLike: {
+                  'kms:EncryptionContext:aws:logs:arn': {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        { Ref: 'AWS::Partition' },
+                        ':logs:',
+                        { Ref: 'AWS::Region' },
+                        ':',
+                        { Ref: 'AWS::AccountId' },
+                        ':log-group:*',
+                      ],
+                    ],
+                  },
+                },
+              },
+            }),
+          ]),
+        },
+      });
+    });
+
+    test('route every alarm to the action given', () => {
+      const alarms = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmDescription: Match.stringLikeRegexp('^orders: ') },
+        }),
+      );
+      expect(alarms).toHaveLength(4);
+      for (const alarm of alarms)
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+    });
+
+    test('answer the Serverless and NIST findings they address, so nothing acknowledges those', () => {
+      expect(nagFindings(stack)).toEqual([]);
+      const ids = acknowledgments(stack)
+        .filter((a) => a.path.startsWith('Options/Orders'))
+        .map((a) => a.id.replace(/^Annotation::/, ''));
+      for (const rule of [
+        'Serverless-LambdaTracing',
+        'NIST.800.53.R5-LambdaConcurrency',
+        'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        'NIST.800.53.R5-CloudWatchAlarmAction',
+      ]) {
+        expect(ids).not.toContain(rule);
+      }
+    });
+
+    test('X-Ray, which takes no resource, is the one extra wildcard, acknowledged as such', () => {
+      const statements = policyStatements(template, 'OrdersRoleDefaultPolicy');
+      expect(statementFor(statements, 'xray:PutTraceSegments').resources).toEqual(['*']);
+      const star = acknowledgments(stack).find(
+        (a) => a.path === 'Options/Orders/Role' && a.id.endsWith('AwsSolutions-IAM5[Resource::*]'),
+      );
+      expect(star?.reason).toMatch(
+        /xray:PutTraceSegments and xray:PutTelemetryRecords.*no resource-level permissions/,
+      );
+    });
+  });
+
+  test('without those options, each finding they would answer is acknowledged on the resource with its reason', () => {
+    // GIVEN / WHEN the defaults
+    const { stack } = build();
+    // THEN
+    const byRule = new Map(acknowledgments(stack).map((a) => [a.id.replace(/^Annotation::/, ''), a]));
+    expect(byRule.get('Serverless-LambdaTracing')?.path).toBe('Test/Orders/Function');
+    expect(byRule.get('NIST.800.53.R5-LambdaConcurrency')?.reason).toMatch(/reservedConcurrentExecutions/);
+    expect(byRule.get('NIST.800.53.R5-CloudWatchLogGroupEncrypted')?.reason).toMatch(/logEncryptionKey/);
+    expect(byRule.get('NIST.800.53.R5-CloudWatchAlarmAction')?.reason).toMatch(/alarmAction/);
+    expect(byRule.get('NIST.800.53.R5-LambdaDLQ')?.reason).toMatch(/on-failure destination/);
+    expect(byRule.get('Serverless-LambdaDLQ')?.reason).toMatch(/on-failure destination/);
+    expect(byRule.get('NIST.800.53.R5-LambdaInsideVPC')?.reason).toMatch(/cluster's own subnets/);
+    const inline = acknowledgments(stack).filter((a) => a.id.endsWith('NIST.800.53.R5-IAMNoInlinePolicy'));
+    expect(inline.map((a) => a.path).sort()).toEqual([
+      'Test/Orders/EventSourceMappingPolicy',
+      'Test/Orders/Role',
+    ]);
+    for (const ack of acknowledgments(stack)) expect(ack.reason.length).toBeGreaterThan(60);
+  });
+
+  test('grants on its own tables exactly the actions declared for them, and passes their names through', () => {
     // GIVEN
     const stack = new Stack(appWithoutBundling(), 'Tables');
     const own = new dynamodb.Table(stack, 'Own', {
@@ -286,28 +636,55 @@ describe('IdempotentKafkaConsumer', () => {
       serviceName: 'orders',
       idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
       deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
-      tables: [own],
+      tables: [{ table: own, actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }],
       environment: { [ENV.ESSAY_TABLE_NAME]: own.tableName },
     });
     // THEN
     const template = Template.fromStack(stack);
     const statements = roleStatements(template, 'OrdersRole');
     const ownArn = { 'Fn::GetAtt': [expect.stringMatching(/^Own/), 'Arn'] };
-    // TransactWriteItems is authorized per item: Put/Update/Delete/ConditionCheck on the table.
-    for (const action of [
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:ConditionCheckItem',
-    ]) {
-      expect(resourcesFor(statements, action)).toContainEqual(ownArn);
-    }
-    expect(resourcesFor(statements, 'dynamodb:DeleteTable')).toEqual([]);
+    const onOwn = statements.filter((s) => JSON.stringify(s.resources).includes('"Own'));
+    expect(onOwn).toEqual([
+      { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [ownArn] },
+    ]);
+    expect(resourcesFor(statements, 'dynamodb:PutItem')).not.toContainEqual(ownArn);
+    expect(resourcesFor(statements, 'dynamodb:Scan')).toEqual([]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({ [ENV.ESSAY_TABLE_NAME]: { Ref: Match.stringLikeRegexp('^Own') } }),
       },
     });
+  });
+
+  test("grants the use of a table's customer-managed key with its actions: decrypt to read, both ways to write", () => {
+    // GIVEN two tables encrypted with their own keys, one only read, one written
+    const stack = new Stack(appWithoutBundling(), 'Keys');
+    const table = (id: string) =>
+      new dynamodb.Table(stack, id, {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: new kms.Key(stack, `${id}Key`, { enableKeyRotation: true }),
+      });
+    // WHEN
+    new IdempotentKafkaConsumer(stack, 'Orders', {
+      entry: ENTRY,
+      serviceName: 'orders',
+      idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
+      deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
+      tables: [
+        { table: table('Reference'), actions: ['dynamodb:GetItem'] },
+        { table: table('Ledger'), actions: ['dynamodb:PutItem'] },
+      ],
+    });
+    // THEN
+    const statements = roleStatements(Template.fromStack(stack), 'OrdersRole');
+    const keyArn = (id: string) => ({
+      'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${id}Key`)), 'Arn'],
+    });
+    expect(resourcesFor(statements, 'kms:Decrypt')).toEqual(
+      expect.arrayContaining([keyArn('Reference'), keyArn('Ledger')]),
+    );
+    expect(resourcesFor(statements, 'kms:Encrypt')).toEqual([keyArn('Ledger')]);
   });
 
   test('without a Kafka trigger, creates no event source mapping, no MSK access and no lag alarm', () => {
@@ -442,6 +819,50 @@ describe('IdempotentKafkaConsumer', () => {
       );
       expect(failure({}, { offsetLagAlarmThreshold: -5 })).toMatch(
         /kafka\.offsetLagAlarmThreshold .* got -5/,
+      );
+    });
+
+    test('fails if a table is granted no action, or an action that is not a DynamoDB data action', () => {
+      const table = (stack: Stack) =>
+        new dynamodb.Table(stack, 'Own', {
+          partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        });
+      const attempt = (actions: readonly string[]) => {
+        const stack = new Stack(appWithoutBundling(), 'Bad');
+        return () =>
+          new IdempotentKafkaConsumer(stack, 'Orders', {
+            entry: ENTRY,
+            serviceName: 'orders',
+            idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
+            deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
+            tables: [{ table: table(stack), actions: actions as never }],
+          });
+      };
+      expect(attempt([])).toThrow(/tables\[0\]\.actions must name at least one DynamoDB action, got \[\]/);
+      expect(attempt(['dynamodb:*'])).toThrow(
+        /tables\[0\]\.actions may contain only DynamoDB data actions \(dynamodb:GetItem, .*\), got "dynamodb:\*"/,
+      );
+      expect(attempt(['dynamodb:DeleteTable'])).toThrow(/got "dynamodb:DeleteTable"/);
+    });
+
+    test("fails if the cluster's network names no subnet or security group, or something else", () => {
+      expect(failure({}, { clusterNetwork: { subnetIds: [], securityGroupIds: SECURITY_GROUPS } })).toMatch(
+        /kafka\.clusterNetwork\.subnetIds must name at least one subnet, got \[\]/,
+      );
+      expect(failure({}, { clusterNetwork: { subnetIds: SUBNETS, securityGroupIds: [] } })).toMatch(
+        /kafka\.clusterNetwork\.securityGroupIds must name at least one security group, got \[\]/,
+      );
+      expect(
+        failure({}, { clusterNetwork: { subnetIds: ['vpc-0a1b2c3d'], securityGroupIds: SECURITY_GROUPS } }),
+      ).toMatch(/kafka\.clusterNetwork\.subnetIds\[\] must look like subnet-<hex>, got "vpc-0a1b2c3d"/);
+      expect(failure({}, { clusterNetwork: { subnetIds: SUBNETS, securityGroupIds: ['default'] } })).toMatch(
+        /kafka\.clusterNetwork\.securityGroupIds\[\] must look like sg-<hex>, got "default"/,
+      );
+    });
+
+    test('fails if reservedConcurrentExecutions is not a positive integer', () => {
+      expect(failure({ reservedConcurrentExecutions: 0 })).toMatch(
+        /reservedConcurrentExecutions must be an integer between 1 and \d+, got 0/,
       );
     });
 

@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { addAppStacks, PLACEHOLDER_CLUSTER_ARN, parseAppConfig } from '../../../infra/app-stacks';
 import { SAMPLE_CONSUMERS } from '../../../infra/sample-consumers';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../../infra/stack-outputs';
-import type { EffectivelyOnceStack } from '../../../infra/stacks/effectively-once-stack';
+import { EffectivelyOnceStack } from '../../../infra/stacks/effectively-once-stack';
 import { CONSUMER_TABLE_SCHEMA, ENV, MetricName } from '../../../shared';
-import { nagErrors, projectApp, resourcesFor, roleStatements } from '../support';
+import { acknowledgments, appWithoutBundling, nagFindings, projectApp, roleStatements } from '../support';
 
 /** The dashboard body with its Fn::Join flattened (tokens rendered as JSON). */
 function dashboardBody(template: Template): string {
@@ -54,7 +57,7 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
 
   test.each(
     SAMPLE_CONSUMERS.map((c) => [c.name, c] as const),
-  )('%s has its own pk/sk table, named in its environment, with data access only', (_, consumer) => {
+  )('%s has its own pk/sk table, named in its environment, with exactly its declared actions on it', (_, consumer) => {
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) =>
       id.startsWith(`${consumer.id}Table`),
     );
@@ -77,10 +80,22 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
       },
     });
     const statements = roleStatements(template, `${consumer.id}Role`);
-    const arn = { 'Fn::GetAtt': [tableId, 'Arn'] };
-    expect(resourcesFor(statements, 'dynamodb:PutItem')).toContainEqual(arn);
-    expect(resourcesFor(statements, 'dynamodb:ConditionCheckItem')).toContainEqual(arn);
-    for (const s of statements) expect(s.actions).not.toContain('dynamodb:*');
+    const onTable = statements.filter((s) => JSON.stringify(s.resources).includes(`"${tableId}"`));
+    expect(onTable).toEqual([
+      {
+        effect: 'Allow',
+        actions: [...consumer.tableActions].sort(),
+        resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }],
+      },
+    ]);
+  });
+
+  test('the sample consumers are granted only what their handlers call on their tables', () => {
+    // The lists are checked against the handlers' real requests by test/integration/functions/table-actions.test.ts.
+    expect(Object.fromEntries(SAMPLE_CONSUMERS.map((c) => [c.name, [...c.tableActions].sort()]))).toEqual({
+      'essay-lifecycle': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      spellchecker: ['dynamodb:PutItem'],
+    });
   });
 
   test('the essay-lifecycle consumer cannot touch the spellchecker table', () => {
@@ -137,7 +152,24 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
     }
   });
 
-  test('has no unacknowledged cdk-nag errors', () => {
-    expect(nagErrors(stack)).toEqual([]);
+  test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5)', () => {
+    expect(nagFindings(stack)).toEqual([]);
+  });
+});
+
+describe('EffectivelyOnceStack with an alarm action', () => {
+  test('routes every alarm to it, so no acknowledgment of a missing alarm action remains', () => {
+    // GIVEN
+    const app = appWithoutBundling();
+    const topics = new Stack(app, 'Topics');
+    const topic = new sns.Topic(topics, 'Alarms', { enforceSSL: true });
+    // WHEN
+    const stack = new EffectivelyOnceStack(app, 'WithAlarms', { alarmAction: new SnsAction(topic) });
+    // THEN
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    expect(nagFindings(stack)).toEqual([]);
+    expect(acknowledgments(stack).filter((a) => a.id.includes('CloudWatchAlarmAction'))).toEqual([]);
   });
 });
