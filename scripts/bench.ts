@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: this project's Kafka batch processor against the baseline users pick today
  * (Powertools `makeIdempotent` per record), side by side on one in-memory DynamoDB Local, plus the
- * per-record CPU cost of keying and each function's bundle size and cold module-init time.
+ * per-record CPU cost of keying, the spellchecker domain's time per record on worst-case inputs, and
+ * each function's bundle size and cold module-init time.
  *
  * Tables go to stdout, progress to stderr, everything to `bench-results/latest.json` (or `--out`).
  * Run `npm run bench -- --help` for the options.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_MAX_WORK, MAX_WORD_LENGTH } from '../functions/spellchecker/speller';
 import { type BundleFigures, measureBundles } from './bench/bundles';
 import { type KeyCpuFigures, measureKeyCpu } from './bench/cpu';
 import { machineInfo } from './bench/machine';
@@ -19,12 +21,14 @@ import {
   renderBundles,
   renderCpu,
   renderRunTables,
+  renderSpellcheckCpu,
   renderTargets,
   TARGET_DELAY_MS,
   TARGET_SIZE,
   type TargetCheck,
 } from './bench/report';
 import { POWERTOOLS_KEY_JMESPATH, SIDES } from './bench/sides';
+import { measureSpellcheckCpu, type SpellcheckCpuFigures } from './bench/spellcheck-cpu';
 import { round } from './bench/stats';
 import { DUPLICATE_SHARE, FAILURE_AT } from './bench/workload';
 import { reserveStdout, runMain } from './lib/cli';
@@ -53,6 +57,8 @@ export interface BenchReport {
     readonly checks: readonly TargetCheck[];
   };
   readonly cpu: readonly KeyCpuFigures[] | undefined;
+  /** The spellchecker domain per record on worst-case inputs (with the CPU figures). */
+  readonly spellcheck: readonly SpellcheckCpuFigures[] | undefined;
   readonly bundles: readonly BundleFigures[] | undefined;
   readonly durationSeconds: number;
 }
@@ -155,9 +161,12 @@ async function main(): Promise<number> {
     targetSource === 'main run' ? evaluateTargets(run) : targetRun ? evaluateTargets(targetRun) : [];
 
   let cpu: KeyCpuFigures[] | undefined;
+  let spellcheck: SpellcheckCpuFigures[] | undefined;
   if (!options.skipCpu) {
     log('CPU: decodeEvent + computeKey for 1 KB and 64 KB values');
     cpu = measureKeyCpu({ budgetMs: options.quick ? 300 : 800 });
+    log('CPU: the spellchecker domain per record on worst-case inputs');
+    spellcheck = measureSpellcheckCpu({ budgetMs: options.quick ? 100 : 250 });
   }
   let bundles: BundleFigures[] | undefined;
   if (!options.skipBundles) {
@@ -176,6 +185,7 @@ async function main(): Promise<number> {
     run,
     targets: { source: targetSource, run: targetRun, checks },
     cpu,
+    spellcheck,
     bundles,
     durationSeconds: round((performance.now() - started) / 1000, 1),
   };
@@ -191,6 +201,11 @@ async function main(): Promise<number> {
   );
   print(checks.length > 0 ? renderTargets(checks) : '  skipped (--skip-targets)\n');
   if (cpu) print(`\nPer-record CPU, decode + canonical JSON + SHA-256 (single thread):\n${renderCpu(cpu)}\n`);
+  if (spellcheck) {
+    print(
+      `\nSpellchecker domain per record: decodeEvent + schema + check, single thread, warm speller (words over ${MAX_WORD_LENGTH} letters not checked, work budget ${DEFAULT_MAX_WORK} units per text):\n${renderSpellcheckCpu(spellcheck)}\n`,
+    );
+  }
   if (bundles) {
     print(
       `\nBundles (esbuild ${machine.esbuild}: bundle, platform node, target ${FUNCTION_ESBUILD_TARGET}, minify, cjs, SDK included; cold init = median of ${bundles[0]?.runs ?? 0} fresh \`node -e "require(bundle)"\` minus a bare \`node -e ""\` of ${round(bundles[0]?.bareNodeMs ?? 0, 1)} ms, on Node ${machine.node}):\n${renderBundles(bundles)}\n`,

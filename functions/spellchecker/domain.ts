@@ -9,10 +9,15 @@
  */
 import { CONSUMER_TABLE_SCHEMA, sha256Hex } from '../../shared';
 import type { SpellcheckRequestedData } from './events';
-import { type Correction, checkText, type Speller } from './speller';
+import { type Correction, checkText, DEFAULT_MAX_WORK, MAX_WORD_LENGTH, type Speller } from './speller';
 
 /**
- * Most corrections listed in a result; the rest are counted in `error_count` only.
+ * Most corrections listed in a result; the rest are counted in `error_count` only. This bounds the
+ * result: a corrected word is at most two letters longer than the longest dictionary word (16
+ * letters), its suggestion a dictionary word and its offset under 100,000, so the largest result
+ * is about 77 KB of JSON (`test/unit/functions/spellchecker/domain.test.ts` builds it). It is cached
+ * whole in the idempotency record (131,072 bytes by default) and its item stays far under
+ * DynamoDB's 400 KB.
  *
  * @example
  * ```ts
@@ -26,7 +31,14 @@ export const MAX_CORRECTIONS = 1000;
  *
  * @example
  * ```ts
- * const result: SpellcheckResult = { essay_id: 'e1', error_count: 1, corrections: [{ word: 'teh', suggestion: 'the', offset: 4 }], truncated: false };
+ * const result: SpellcheckResult = {
+ *   essay_id: 'e1',
+ *   error_count: 1,
+ *   corrections: [{ word: 'teh', suggestion: 'the', offset: 4 }],
+ *   truncated: false,
+ *   long_word_count: 0,
+ *   unchecked_count: 0,
+ * };
  * ```
  */
 export interface SpellcheckResult {
@@ -37,6 +49,14 @@ export interface SpellcheckResult {
   readonly corrections: readonly Correction[];
   /** `true` when more than {@link MAX_CORRECTIONS} misspellings were found. */
   readonly truncated: boolean;
+  /** Words longer than {@link MAX_WORD_LENGTH} letters (each occurrence): left as written, not checked. */
+  readonly long_word_count: number;
+  /**
+   * Unknown words (each occurrence) left unchecked because the text used up its work budget
+   * ({@link DEFAULT_MAX_WORK}); `0` for any essay-like text, so a non-zero count says the check
+   * is partial.
+   */
+  readonly unchecked_count: number;
 }
 
 /**
@@ -45,7 +65,8 @@ export interface SpellcheckResult {
  * @example
  * ```ts
  * spellcheck({ essay_id: 'e1', text: 'Teh cat.' }, new Speller());
- * // { essay_id: 'e1', error_count: 1, corrections: [{ word: 'Teh', suggestion: 'The', offset: 0 }], truncated: false }
+ * // { essay_id: 'e1', error_count: 1, corrections: [{ word: 'Teh', suggestion: 'The', offset: 0 }], truncated: false,
+ * //   long_word_count: 0, unchecked_count: 0 }
  * ```
  */
 export function spellcheck(data: SpellcheckRequestedData, speller: Speller): SpellcheckResult {
@@ -55,6 +76,8 @@ export function spellcheck(data: SpellcheckRequestedData, speller: Speller): Spe
     error_count: check.errorCount,
     corrections: check.corrections,
     truncated: check.truncated,
+    long_word_count: check.longWordCount,
+    unchecked_count: check.uncheckedCount,
   };
 }
 
@@ -109,6 +132,8 @@ export function resultItem(
     error_count: result.error_count,
     corrections: result.corrections.map((c) => ({ ...c })),
     truncated: result.truncated,
+    long_word_count: result.long_word_count,
+    unchecked_count: result.unchecked_count,
     checked_at: new Date(facts.now).toISOString(),
     event_id: facts.eventId,
   };

@@ -1,11 +1,12 @@
 /**
  * A small English spelling corrector in the manner of Peter Norvig's: a word that is not in the
  * dictionary is replaced by the most frequent dictionary word reachable by the fewest edits
- * (deletes, transposes, replaces, inserts), up to two.
+ * (deletes, transposes, replaces, inserts), up to two. Norvig's candidates are found through an
+ * index of the dictionary's deletes instead of being enumerated (SymSpell's method), and the work
+ * is bounded per word ({@link MAX_WORD_LENGTH}) and per text ({@link CheckOptions.maxWork}), so no
+ * text can stall a batch.
  */
 import { WORDS_BY_FREQUENCY } from './word-list';
-
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 /** Shortest word the corrector looks at; one- and two-letter tokens are mostly abbreviations. */
 const MIN_WORD_LENGTH = 3;
@@ -13,33 +14,41 @@ const MIN_WORD_LENGTH = 3;
 /** Shortest word for which two edits are tried; shorter words at distance 2 are other words. */
 const MIN_LENGTH_FOR_TWO_EDITS = 5;
 
-/** Stems that only occur before `n't` (`can't`, `won't`, `shan't`, `ain't`). */
-const CONTRACTION_STEMS = new Set(['ca', 'wo', 'sha', 'ai']);
-
 /**
- * The words one edit away from `word` (lowercase a-z): every delete, adjacent transpose, replace and
- * insert, as a set.
+ * Longest word looked up (letters); a longer token is left as written and counted
+ * (`longWordCount`). The longest words in English dictionaries are
+ * `pneumonoultramicroscopicsilicovolcanoconiosis` (45 letters, in the Oxford English Dictionary and
+ * Merriam-Webster), then `supercalifragilisticexpialidocious` (34) and
+ * `floccinaucinihilipilification` (29): nothing longer is a word to correct (it is a pasted hash, a
+ * URL without its scheme, a key held down). The bound is what keeps one lookup small: the strings a
+ * lookup generates grow with the square of the word's length (n(n + 1)/2 + 1 delete variants), and
+ * with no bound one token stalled the whole batch (Norvig's candidates for 1,000 random letters took
+ * 7 s; for 3,000, the heap ran out). The speller itself goes further and skips, at no cost, any word
+ * more than two letters longer than its longest dictionary word (16 letters here).
  *
  * @example
  * ```ts
- * edits1('teh').has('the'); // true: a transpose
+ * checkText('a'.repeat(MAX_WORD_LENGTH + 1), new Speller()).longWordCount; // 1
  * ```
  */
-export function edits1(word: string): Set<string> {
-  const edits = new Set<string>();
-  for (let i = 0; i <= word.length; i++) {
-    const left = word.slice(0, i);
-    const right = word.slice(i);
-    if (right.length > 0) edits.add(left + right.slice(1));
-    if (right.length > 1) edits.add(left + right.charAt(1) + right.charAt(0) + right.slice(2));
-    for (const c of ALPHABET) {
-      if (right.length > 0) edits.add(left + c + right.slice(1));
-      edits.add(left + c + right);
-    }
-  }
-  edits.delete(word);
-  return edits;
-}
+export const MAX_WORD_LENGTH = 45;
+
+/**
+ * Default work budget of one text, in {@link WorkMeter} units (see {@link CheckOptions.maxWork}).
+ * Sized by measurement: 100,000-character texts took 14,000 (a README) to 36,000 units (a technical
+ * to-do list full of identifiers), the bench's essay-like text of that size 23,000, a 6,000-character
+ * essay under 2,000; the worst texts, made of distinct unknown words, reach it after 40-80 ms of one
+ * core (`npm run bench`).
+ *
+ * @example
+ * ```ts
+ * checkText(text, speller, { maxWork: DEFAULT_MAX_WORK / 2 });
+ * ```
+ */
+export const DEFAULT_MAX_WORK = 50_000;
+
+/** Stems that only occur before `n't` (`can't`, `won't`, `shan't`, `ain't`). */
+const CONTRACTION_STEMS = new Set(['ca', 'wo', 'sha', 'ai']);
 
 /**
  * Every string made by removing up to `count` letters from `word`, the word itself included.
@@ -66,6 +75,20 @@ export function deletes(word: string, count: number): Set<string> {
     frontier = next;
   }
   return found;
+}
+
+/**
+ * Calls `visit` with `word` and every string made by removing up to `count` (1 or 2) letters from
+ * it, without collecting them (a word with repeated letters gives some strings twice).
+ */
+function forEachDelete(word: string, count: 1 | 2, visit: (variant: string) => void): void {
+  visit(word);
+  for (let i = 0; i < word.length; i++) {
+    const once = word.slice(0, i) + word.slice(i + 1);
+    visit(once);
+    // Removing a later letter too: each pair of positions once.
+    if (count === 2) for (let j = i; j < once.length; j++) visit(once.slice(0, j) + once.slice(j + 1));
+  }
 }
 
 /**
@@ -108,6 +131,21 @@ export function editDistance(a: string, b: string, limit: number): number {
 }
 
 /**
+ * Counts the work of lookups: one unit per delete variant of the word looked up in the index, and
+ * one per dictionary word measured against it.
+ *
+ * @example
+ * ```ts
+ * const meter: WorkMeter = { units: 0 };
+ * speller.suggest('tommorow', meter);
+ * console.log(meter.units); // the work that lookup took
+ * ```
+ */
+export interface WorkMeter {
+  units: number;
+}
+
+/**
  * A dictionary of lowercase words ranked by frequency, and the corrections it suggests.
  *
  * A word counts as known when it is in the dictionary, or is a regular inflection of a dictionary
@@ -126,14 +164,20 @@ export function editDistance(a: string, b: string, limit: number): number {
 export class Speller {
   private readonly rank = new Map<string, number>();
   private readonly words: string[] = [];
-  private deletesByVariant: Map<string, number[]> | undefined;
+  /** Longest word that can have a suggestion: two letters more than the longest dictionary word. */
+  private readonly longestCorrectable: number;
+  /** Delete index per edit distance, built on first use. */
+  private readonly deletesByVariant: { 1?: Map<string, number[]>; 2?: Map<string, number[]> } = {};
 
   constructor(wordsByFrequency: readonly string[] = WORDS_BY_FREQUENCY) {
+    let longest = 0;
     for (const word of wordsByFrequency) {
       if (this.rank.has(word)) continue;
       this.rank.set(word, this.words.length);
       this.words.push(word);
+      longest = Math.max(longest, word.length);
     }
+    this.longestCorrectable = Math.min(MAX_WORD_LENGTH, longest + 2);
   }
 
   /** Number of distinct words in the dictionary. */
@@ -155,65 +199,71 @@ export class Speller {
    * The correction for a lowercase word, or `undefined` when the word is known or nothing in the
    * dictionary is close enough. Candidates one edit away win over those two edits away; among
    * equally close candidates the most frequent wins (ties by dictionary order).
+   *
+   * A word longer than the longest dictionary word plus two letters, or than
+   * {@link MAX_WORD_LENGTH}, is answered `undefined` at once: no dictionary word is within two
+   * edits of it. Any other word of n letters looks up at most n + 1 delete variants for one edit
+   * and n(n + 1)/2 + 1 for two (191 in all at 18 letters), and measures the few dictionary words
+   * they share; `meter` counts that work.
+   *
+   * @example
+   * ```ts
+   * const meter: WorkMeter = { units: 0 };
+   * speller.suggest('recieve', meter); // 'receive'; meter.units is now 10
+   * ```
    */
-  suggest(word: string): string | undefined {
-    if (this.isKnown(word)) return undefined;
-    const near = this.best(edits1(word));
+  suggest(word: string, meter: WorkMeter = { units: 0 }): string | undefined {
+    if (word.length > this.longestCorrectable || this.isKnown(word)) return undefined;
+    const near = this.bestWithin(word, 1, meter);
     if (near !== undefined) return near;
     if (word.length < MIN_LENGTH_FOR_TWO_EDITS) return undefined;
-    return this.bestAtDistanceTwo(word);
-  }
-
-  private best(candidates: Iterable<string>): string | undefined {
-    let best: string | undefined;
-    let bestRank = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
-      const rank = this.rank.get(candidate);
-      if (rank !== undefined && rank < bestRank) {
-        best = candidate;
-        bestRank = rank;
-      }
-    }
-    return best;
+    return this.bestWithin(word, 2, meter);
   }
 
   /**
-   * The most frequent dictionary word exactly two edits away. Norvig enumerates the edits of the
-   * edits (about 200,000 strings for an 8-letter word, minutes for a long text full of unknown
-   * words); this finds the same words through an index of the dictionary's deletes (every word with
-   * up to two letters removed, built on first use): two words are within two edits only if removing
-   * at most two letters from each makes them equal, so only the words sharing a delete with `word`
-   * are measured.
+   * The most frequent dictionary word exactly `distance` edits away (1 or 2). Norvig enumerates the
+   * words one edit away (54n + 26 strings) and, for two, the edits of those edits (about 200,000
+   * strings for an 8-letter word); this finds the same words through an index of the dictionary's
+   * deletes (every word with up to `distance` letters removed, built on first use), as SymSpell
+   * does: two words are within `distance` edits only if removing at most `distance` letters from
+   * each makes them equal (a replace or a transpose is one removal on each side), so only the words
+   * sharing a delete with `word` are measured.
    */
-  private bestAtDistanceTwo(word: string): string | undefined {
-    const index = this.deleteIndex();
+  private bestWithin(word: string, distance: 1 | 2, meter: WorkMeter): string | undefined {
+    const index = this.deleteIndex(distance);
     let best: string | undefined;
     let bestRank = Number.POSITIVE_INFINITY;
-    for (const variant of deletes(word, 2)) {
+    forEachDelete(word, distance, (variant) => {
+      meter.units += 1;
+      // Each list is in rank order: past the best found so far, nothing more frequent follows.
       for (const rank of index.get(variant) ?? []) {
-        if (rank >= bestRank) continue;
+        if (rank >= bestRank) break;
+        meter.units += 1;
         const candidate = this.words[rank];
-        if (candidate !== undefined && editDistance(word, candidate, 2) === 2) {
+        if (candidate !== undefined && editDistance(word, candidate, distance) === distance) {
           best = candidate;
           bestRank = rank;
         }
       }
-    }
+    });
     return best;
   }
 
-  private deleteIndex(): Map<string, number[]> {
-    if (this.deletesByVariant !== undefined) return this.deletesByVariant;
+  private deleteIndex(distance: 1 | 2): Map<string, number[]> {
+    const built = this.deletesByVariant[distance];
+    if (built !== undefined) return built;
     const index = new Map<string, number[]>();
     this.words.forEach((word, rank) => {
-      if (word.length < MIN_LENGTH_FOR_TWO_EDITS - 2) return;
-      for (const variant of deletes(word, 2)) {
+      // Two edits are only tried on words of MIN_LENGTH_FOR_TWO_EDITS letters or more, which no
+      // shorter dictionary word is within two edits of.
+      if (distance === 2 && word.length < MIN_LENGTH_FOR_TWO_EDITS - 2) return;
+      for (const variant of deletes(word, distance)) {
         const ranks = index.get(variant);
         if (ranks === undefined) index.set(variant, [rank]);
         else ranks.push(rank);
       }
     });
-    this.deletesByVariant = index;
+    this.deletesByVariant[distance] = index;
     return index;
   }
 
@@ -312,6 +362,16 @@ export interface TextCheck {
   readonly corrections: Correction[];
   /** `true` when there were more misspellings than `maxCorrections`. */
   readonly truncated: boolean;
+  /** Words longer than {@link MAX_WORD_LENGTH} letters (each occurrence): left as written, not looked up. */
+  readonly longWordCount: number;
+  /**
+   * Unknown words (each occurrence) not looked up because the text had used up `maxWork`: a text
+   * this large and this full of unknown words is not an essay, and the check stops there rather
+   * than stall its batch. `0` for any essay-like text.
+   */
+  readonly uncheckedCount: number;
+  /** The work the check took, in {@link WorkMeter} units: at most one lookup past `maxWork`. */
+  readonly workUnits: number;
 }
 
 /**
@@ -328,6 +388,16 @@ export interface CheckOptions {
    * @default 1000
    */
   readonly maxCorrections?: number;
+  /**
+   * Work budget of the text, in {@link WorkMeter} units (delete variants looked up and dictionary
+   * words measured). Once it is spent, words not seen before are only checked against the
+   * dictionary: a known one is fine, an unknown one is counted in `uncheckedCount`. At most one
+   * lookup runs past the budget, and one lookup is bounded by {@link MAX_WORD_LENGTH} (a few
+   * hundred units at most), so the time of a check is bounded whatever the text: the rest of the
+   * work is linear in its length.
+   * @default DEFAULT_MAX_WORK (50,000)
+   */
+  readonly maxWork?: number;
 }
 
 const CHUNK = /\S+/g;
@@ -349,17 +419,26 @@ const DIGIT = /\d/;
  * sentence (names). Contractions are checked on their stem (`thier's` → `their`, at the stem).
  * Suggestions keep the word's case: `recieve` → `receive`, `Recieve` → `Receive`.
  *
+ * Bounded whatever the text: a word longer than {@link MAX_WORD_LENGTH} letters is counted in
+ * `longWordCount` and left alone; each distinct word is looked up once; and once the lookups have
+ * spent `maxWork`, unknown words not yet seen are counted in `uncheckedCount` instead.
+ *
  * @example
  * ```ts
  * checkText('Teh cat sat on teh mat.', new Speller());
- * // { errorCount: 2, corrections: [{ word: 'Teh', suggestion: 'The', offset: 0 }, { word: 'teh', suggestion: 'the', offset: 15 }], truncated: false }
+ * // { errorCount: 2, corrections: [{ word: 'Teh', suggestion: 'The', offset: 0 }, { word: 'teh', suggestion: 'the', offset: 15 }],
+ * //   truncated: false, longWordCount: 0, uncheckedCount: 0, workUnits: 7 }
  * ```
  */
 export function checkText(text: string, speller: Speller, options: CheckOptions = {}): TextCheck {
   const maxCorrections = options.maxCorrections ?? 1000;
+  const maxWork = options.maxWork ?? DEFAULT_MAX_WORK;
+  const meter: WorkMeter = { units: 0 };
   const memo = new Map<string, string | undefined>();
   const corrections: Correction[] = [];
   let errorCount = 0;
+  let longWordCount = 0;
+  let uncheckedCount = 0;
   for (const chunk of text.matchAll(CHUNK)) {
     const chunkText = chunk[0];
     if (DIGIT.test(chunkText) || URL_LIKE.test(chunkText)) continue;
@@ -371,10 +450,19 @@ export function checkText(text: string, speller: Speller, options: CheckOptions 
       if (word === undefined || word.length < MIN_WORD_LENGTH) continue;
       const lower = LOWER.test(word);
       if (!lower && !(CAPITALIZED.test(word) && startsSentence(text, offset))) continue;
+      if (word.length > MAX_WORD_LENGTH) {
+        longWordCount += 1;
+        continue;
+      }
       const key = word.toLowerCase();
       let suggestion = memo.get(key);
       if (!memo.has(key)) {
-        suggestion = speller.suggest(key);
+        if (meter.units < maxWork) {
+          suggestion = speller.suggest(key, meter);
+        } else if (!speller.isKnown(key)) {
+          uncheckedCount += 1;
+          continue;
+        }
         memo.set(key, suggestion);
       }
       if (suggestion === undefined) continue;
@@ -384,7 +472,14 @@ export function checkText(text: string, speller: Speller, options: CheckOptions 
       }
     }
   }
-  return { errorCount, corrections, truncated: errorCount > corrections.length };
+  return {
+    errorCount,
+    corrections,
+    truncated: errorCount > corrections.length,
+    longWordCount,
+    uncheckedCount,
+    workUnits: meter.units,
+  };
 }
 
 /**

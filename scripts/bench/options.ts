@@ -29,7 +29,7 @@ export interface BenchOptions {
   readonly out: string;
   /** Skip the extra 5 ms-delay pass that checks the targets when the run has another delay. */
   readonly skipTargets: boolean;
-  /** Skip the CPU figures. */
+  /** Skip the CPU figures (decode + key, and the spellchecker domain per record). */
   readonly skipCpu: boolean;
   /** Skip the bundle figures. */
   readonly skipBundles: boolean;
@@ -55,7 +55,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick              fast sanity run (smaller matrix, fewer iterations)
   --out FILE           JSON results                                     default bench-results/latest.json
   --skip-targets       no extra 5 ms-delay pass to check the targets
-  --skip-cpu           no decode + key CPU figures
+  --skip-cpu           no CPU figures (decode + key, spellchecker domain)
   --skip-bundles       no bundle size / cold init figures
   --help
 `;

@@ -2,6 +2,7 @@ import type { BundleFigures } from './bundles';
 import type { KeyCpuFigures } from './cpu';
 import type { BenchRun, Measurement } from './measure';
 import { SIDE_LABELS, type SideName } from './sides';
+import type { SpellcheckCpuFigures } from './spellcheck-cpu';
 import type { Scenario } from './workload';
 
 /** Short names of operations in tables. */
@@ -223,6 +224,35 @@ export function renderCpu(figures: readonly KeyCpuFigures[]): string {
     rows,
     [false, true, true, true, true, true, true],
   );
+}
+
+/**
+ * Renders the spellchecker domain's time per record on each input.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderSpellcheckCpu(measureSpellcheckCpu()));
+ * ```
+ */
+export function renderSpellcheckCpu(figures: readonly SpellcheckCpuFigures[]): string {
+  const rows = figures.map((f) => [
+    f.input,
+    `${fmt(f.valueBytes / 1024, 0)} KB`,
+    f.outcome.refused
+      ? 'refused by the schema (poison)'
+      : `${f.outcome.error_count} errors, ${f.outcome.long_word_count} long, ${f.outcome.unchecked_count} unchecked`,
+    String(f.iterations),
+    fmt(f.msPerRecord, 2),
+    fmt(f.msMax, 2),
+  ]);
+  return table(['input', 'value', 'outcome', 'records', 'ms/record (median)', 'slowest ms'], rows, [
+    false,
+    true,
+    false,
+    true,
+    true,
+    true,
+  ]);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { type BenchRun, type Measurement, runBenchmark } from '../../../scripts/bench/measure';
 import { parseBenchArgs } from '../../../scripts/bench/options';
-import { evaluateTargets } from '../../../scripts/bench/report';
+import { evaluateTargets, renderSpellcheckCpu } from '../../../scripts/bench/report';
 import type { SideName } from '../../../scripts/bench/sides';
+import { measureSpellcheckCpu, type SpellcheckCpuFigures } from '../../../scripts/bench/spellcheck-cpu';
 import type { Scenario } from '../../../scripts/bench/workload';
 import { UsageError } from '../../../scripts/lib/cli';
 import { testEndpoint } from '../../helpers/dynamo';
@@ -94,6 +95,52 @@ describe('npm run bench: core measurement (batch of 10, one round, no delay)', (
 
   test('targets are not evaluated on a run without the 5 ms simulated delay', () => {
     expect(evaluateTargets(run)).toEqual([expect.objectContaining({ met: null })]);
+  });
+});
+
+describe('npm run bench: the spellchecker domain per record', () => {
+  let figures: SpellcheckCpuFigures[];
+  const outcomeOf = (pattern: RegExp) =>
+    must(
+      figures.find((f) => pattern.test(f.input)),
+      `an input matching ${pattern}`,
+    ).outcome;
+
+  beforeAll(() => {
+    // GIVEN the bench's worst-case inputs; WHEN each is measured the minimum 3 times
+    figures = measureSpellcheckCpu({ budgetMs: 0 });
+  });
+
+  test('measures every input at least 3 times and prints a row for each', () => {
+    expect(figures).toHaveLength(9);
+    const table = renderSpellcheckCpu(figures);
+    for (const f of figures) {
+      expect(f.iterations).toBeGreaterThanOrEqual(3);
+      expect(f.msMax).toBeGreaterThanOrEqual(f.msPerRecord);
+      expect(table).toContain(f.input);
+    }
+  });
+
+  test('the inputs are the worst cases they are named after', () => {
+    // a 1 MiB value is over the schema's text limit: a poison record, refused before any check
+    expect(figures[0]?.valueBytes).toBe(1_048_576);
+    expect(outcomeOf(/1 MiB value/)).toEqual({ refused: true });
+    // the largest accepted text as one token: counted as a long word, not looked up
+    expect(outcomeOf(/^one token of/)).toMatchObject({ refused: false, long_word_count: 1 });
+    // texts of distinct unknown words of 18, 5 and 4 letters spend the whole work budget, and so
+    // does a 10,000-character one
+    for (const input of [/000 chars of distinct 18-/, /distinct 5-/, /distinct 4-/, /^10,000 chars/]) {
+      const outcome = outcomeOf(input);
+      expect(outcome.refused ? -1 : outcome.unchecked_count).toBeGreaterThan(0);
+    }
+    // words of 45 letters are checked (none can be corrected), essays are checked whole
+    expect(outcomeOf(/distinct 45-/)).toMatchObject({
+      long_word_count: 0,
+      unchecked_count: 0,
+      error_count: 0,
+    });
+    expect(outcomeOf(/essay-like, 100,000/)).toMatchObject({ unchecked_count: 0 });
+    expect(outcomeOf(/essay-like, 6,000/)).toMatchObject({ unchecked_count: 0 });
   });
 });
 

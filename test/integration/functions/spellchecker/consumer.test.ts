@@ -5,8 +5,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SpellcheckerConfig } from '../../../../functions/spellchecker/config';
 import { createHandler } from '../../../../functions/spellchecker/consumer';
-import { resultKey, type SpellcheckResult } from '../../../../functions/spellchecker/domain';
-import { SpellcheckEventType } from '../../../../functions/spellchecker/events';
+import { MAX_CORRECTIONS, resultKey, type SpellcheckResult } from '../../../../functions/spellchecker/domain';
+import { MAX_TEXT_LENGTH, SpellcheckEventType } from '../../../../functions/spellchecker/events';
+import { WORDS_BY_FREQUENCY } from '../../../../functions/spellchecker/word-list';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
 import { countRequests, type Fault, injectFaults } from '../../../../scripts/lib/sdk-middleware';
 import {
@@ -154,6 +155,8 @@ describe('spellchecker consumer', () => {
       error_count: 4,
       corrections: EXPECTED_CORRECTIONS,
       truncated: false,
+      long_word_count: 0,
+      unchecked_count: 0,
     });
     expect(second.records.map((r) => r.result)).toEqual(first.records.map((r) => r.result));
     expect(await storedResultsOf('fresh')).toHaveLength(100);
@@ -302,6 +305,48 @@ describe('spellchecker consumer', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('hostile texts: one token the length of the largest text, and the largest result, are checked at once, stored and cached whole', async () => {
+    // GIVEN a text that is one 100,000-letter token (before the bound, its lookup ran for minutes), and
+    // the text with the largest result: over MAX_CORRECTIONS misspellings of the longest word that
+    // can have a suggestion, at five-digit offsets, with ids at their limit
+    const { handler, effects } = consumer();
+    const giant = 'x'.repeat(MAX_TEXT_LENGTH);
+    const longest = WORDS_BY_FREQUENCY.reduce((a, b) => (b.length > a.length ? b : a));
+    const tail = `${longest}qq `.repeat(MAX_CORRECTIONS + 50);
+    const largest = 'the '.repeat((MAX_TEXT_LENGTH - tail.length) / 4 - 1) + tail;
+    const ids = { essay_id: 'é'.repeat(128), batch_id: '€'.repeat(128) };
+    const event = mskEvent([
+      { topic: TOPIC, partition: 0, offset: 0, value: request('giant', giant) },
+      {
+        topic: TOPIC,
+        partition: 0,
+        offset: 1,
+        value: envelope({ event_type: SpellcheckEventType.REQUESTED, data: { ...ids, text: largest } }),
+      },
+    ]);
+
+    // WHEN the batch is delivered, then delivered again
+    const first = await handler.process(event);
+    const second = await handler.process(event);
+
+    // THEN both are processed and stored once; the giant token is counted, not checked
+    expect(first.records.map((r) => r.status)).toEqual(['processed', 'processed']);
+    expect(first.records[0]?.result).toMatchObject({ error_count: 0, long_word_count: 1 });
+    expect(await storedResult('giant', giant)).toMatchObject({
+      long_word_count: 1,
+      text_length: MAX_TEXT_LENGTH,
+    });
+    const stored = await storedResult(ids.essay_id, largest);
+    expect(stored?.corrections).toHaveLength(MAX_CORRECTIONS);
+    expect(stored).toMatchObject({ error_count: MAX_CORRECTIONS + 50, truncated: true });
+    expect(effects.size).toBe(2);
+    // AND the redelivery answers both from the idempotency records: the results were cached, not
+    // omitted as too large
+    expect(second.records.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect(second.records.map((r) => r.result)).toEqual(first.records.map((r) => r.result));
+    expect(second.records[1]?.result).toMatchObject({ corrections: expect.any(Array), truncated: true });
   });
 
   test('row 20: out-of-order redelivery across partitions still checks each request once', async () => {
