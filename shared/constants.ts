@@ -87,6 +87,10 @@ export const ENV = {
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   /** Override of the SQS endpoint (LocalStack). Unset in AWS. */
   SQS_ENDPOINT: 'SQS_ENDPOINT',
+  /** Optional: S3 bucket for dead letters too large for an SQS message (the extended-client pointer). */
+  DEAD_LETTER_SPILL_BUCKET: 'DEAD_LETTER_SPILL_BUCKET',
+  /** Override of the S3 endpoint (LocalStack); path-style addressing when set. Unset in AWS. */
+  S3_ENDPOINT: 'S3_ENDPOINT',
   /** Optional: margin (ms) added to the Lambda's remaining time to form the processing lease. */
   LEASE_MARGIN_MS: 'IDEMPOTENCY_LEASE_MARGIN_MS',
   /** Optional: processing lease (ms) when there is no Lambda context. */

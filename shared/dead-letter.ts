@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordCoordinates } from './envelope';
 import { sha256Hex } from './keys';
@@ -53,15 +54,8 @@ const VALUE_HEAD_CHARS = 8192;
  * ```
  */
 export function deadLetterBody(entry: DeadLetterEntry, maxBytes = DEAD_LETTER_MAX_BYTES): string {
-  const message = entry.error.message;
-  const bounded: DeadLetterEntry = {
-    ...entry,
-    error: {
-      name: entry.error.name.slice(0, 256),
-      message: message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…(cut)` : message,
-    },
-  };
-  const whole = sqsText(JSON.stringify(bounded));
+  const bounded = withBoundedError(entry);
+  const whole = wholeBody(entry);
   if (Buffer.byteLength(whole) <= maxBytes) return whole;
 
   const received = JSON.stringify(entry.record) ?? 'null';
@@ -88,6 +82,23 @@ export function deadLetterBody(entry: DeadLetterEntry, maxBytes = DEAD_LETTER_MA
   return compact;
 }
 
+/** The entry with its error's name and message cut to their bounds. */
+function withBoundedError(entry: DeadLetterEntry): DeadLetterEntry {
+  const message = entry.error.message;
+  return {
+    ...entry,
+    error: {
+      name: entry.error.name.slice(0, 256),
+      message: message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…(cut)` : message,
+    },
+  };
+}
+
+/** The whole entry as SQS-safe JSON, whatever its size (the record as received, uncut). */
+function wholeBody(entry: DeadLetterEntry): string {
+  return sqsText(JSON.stringify(withBoundedError(entry)));
+}
+
 /**
  * JSON text that SQS accepts: `JSON.stringify` already escapes control characters and lone
  * surrogates, but not U+FFFE and U+FFFF, which SQS refuses. Inside JSON they can only be in
@@ -103,29 +114,94 @@ function attribute(text: string): string {
   return [...allowed].slice(0, 256).join('') || '?'; // by code point, never half a surrogate pair
 }
 
+/** Options of {@link SqsDeadLetterSink}. */
+export interface SqsDeadLetterSinkOptions {
+  /**
+   * SQS client.
+   * @default a client with the SDK's standard retries (4 attempts)
+   */
+  readonly client?: SQSClient;
+  /**
+   * S3 bucket for a dead letter too large for a message, as the SQS extended client does: the whole
+   * entry goes to S3 and the message carries the extended client's pointer
+   * (`["software.amazon.payloadoffloading.PayloadS3Pointer", {"s3BucketName", "s3Key"}]`, with the
+   * `ExtendedPayloadSize` attribute), so its readers (Java, Python) fetch it as they would their own.
+   * @default none: the body is cut to fit instead ({@link deadLetterBody})
+   */
+  readonly spillBucket?: string;
+  /**
+   * S3 client for `spillBucket`.
+   * @default a client with the SDK's standard retries (4 attempts)
+   */
+  readonly s3?: S3Client;
+}
+
+/** The pointer class name the SQS extended clients (Java, Python) write and read. */
+const S3_POINTER_CLASS = 'software.amazon.payloadoffloading.PayloadS3Pointer';
+
 /**
  * Sends dead letters to an SQS queue, one message each, as JSON ({@link deadLetterBody}: bounded,
- * the record whole when it fits). The SDK retries a failed send (4 attempts); a send that still
- * fails is the batch's failure (the record is released, never lost).
+ * the record whole when it fits), or, with `spillBucket`, the whole entry to S3 when it does not
+ * fit a message. The SDK retries a failed request (4 attempts); a send that still fails is the
+ * batch's failure (the record is released, never lost).
  *
  * @example
  * ```ts
- * const sink = new SqsDeadLetterSink(process.env.DEAD_LETTER_QUEUE_URL);
+ * const sink = new SqsDeadLetterSink(queueUrl, { spillBucket: 'my-dead-letter-payloads' });
  * ```
  */
 export class SqsDeadLetterSink implements DeadLetterSink {
   private readonly client: SQSClient;
+  private readonly s3: S3Client | undefined;
+  private readonly spillBucket: string | undefined;
 
   constructor(
     readonly queueUrl: string,
-    client?: SQSClient,
+    options: SqsDeadLetterSinkOptions = {},
   ) {
-    this.client = client ?? new SQSClient({ maxAttempts: 4 });
+    this.client = options.client ?? new SQSClient({ maxAttempts: 4 });
+    this.spillBucket = options.spillBucket;
+    this.s3 = options.spillBucket ? (options.s3 ?? new S3Client({ maxAttempts: 4 })) : undefined;
   }
 
   async send(entry: DeadLetterEntry): Promise<void> {
-    await this.client.send(new SendMessageCommand(sqsMessage(this.queueUrl, entry)));
+    const message = sqsMessage(this.queueUrl, entry);
+    if (this.s3 && this.spillBucket && message.MessageBody !== undefined) {
+      const whole = wholeBody(entry);
+      if (whole !== message.MessageBody) {
+        // The object first: a message never points at nothing. Its key is the same on every retry.
+        const key = spillKey(entry);
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.spillBucket,
+            Key: key,
+            Body: whole,
+            ContentType: 'application/json',
+          }),
+        );
+        message.MessageBody = JSON.stringify([
+          S3_POINTER_CLASS,
+          { s3BucketName: this.spillBucket, s3Key: key },
+        ]);
+        message.MessageAttributes = {
+          ...message.MessageAttributes,
+          ExtendedPayloadSize: { DataType: 'Number', StringValue: String(Buffer.byteLength(whole)) },
+        };
+      }
+    }
+    await this.client.send(new SendMessageCommand(message));
   }
+}
+
+/**
+ * The S3 key of a spilled dead letter: by service, idempotency key (hashed) and coordinates, so a
+ * retried send overwrites its own object instead of leaving another.
+ */
+function spillKey(entry: DeadLetterEntry): string {
+  const at = entry.coordinates
+    ? `${entry.coordinates.topic}-${entry.coordinates.partition}-${entry.coordinates.offset}`
+    : 'no-coordinates';
+  return `dead-letters/${attribute(entry.service)}/${sha256Hex(entry.idempotency_key)}/${at}.json`;
 }
 
 /**
@@ -176,7 +252,14 @@ export class FileDeadLetterSink implements DeadLetterSink {
  */
 export function deadLetterSinkFor(
   url: string,
-  options: { readonly sqsEndpoint?: string | undefined } = {},
+  options: {
+    /** SQS endpoint override (LocalStack). */
+    readonly sqsEndpoint?: string | undefined;
+    /** S3 bucket for dead letters too large for a message ({@link SqsDeadLetterSinkOptions.spillBucket}). */
+    readonly spillBucket?: string | undefined;
+    /** S3 endpoint override (LocalStack); path-style addressing when set. */
+    readonly s3Endpoint?: string | undefined;
+  } = {},
 ): DeadLetterSink {
   if (url.startsWith('file://')) return new FileDeadLetterSink(fileURLToPath(url));
   if (url.startsWith('http://') || url.startsWith('https://')) {
@@ -184,7 +267,16 @@ export function deadLetterSinkFor(
       maxAttempts: 4,
       ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}),
     });
-    return new SqsDeadLetterSink(url, client);
+    const s3 = options.spillBucket
+      ? new S3Client({
+          maxAttempts: 4,
+          ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
+        })
+      : undefined;
+    return new SqsDeadLetterSink(url, {
+      client,
+      ...(options.spillBucket && s3 ? { spillBucket: options.spillBucket, s3 } : {}),
+    });
   }
   if (url.startsWith('/') || url.startsWith('.')) return new FileDeadLetterSink(url);
   throw new TypeError(

@@ -25,6 +25,14 @@ export {
   IDEMPOTENCY_TABLE_SCHEMA,
   RecordStatus,
 } from './constants';
+export { type ConsumerConfig, loadConsumerConfig } from './config';
+export {
+  type Consumer,
+  type ConsumerContext,
+  type ConsumerOptions,
+  defineConsumer,
+  type Routes,
+} from './consumer';
 export {
   DEAD_LETTER_MAX_BYTES,
   type DeadLetterEntry,
@@ -79,6 +87,7 @@ export {
   type KeyStrategy,
   sha256Hex,
 } from './keys';
+export { type ConsumerManifest, type ManifestTable, type TableAction, validateManifest } from './manifest';
 export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
 export {
   FencedDynamoDBPersistenceLayer,

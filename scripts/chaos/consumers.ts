@@ -1,14 +1,12 @@
 /**
- * The consumers a chaos run drives: the real `createHandler` of each, how it is configured, and
+ * The consumers a chaos run drives: the real consumer of each (mode and table from its manifest),
+ * how it is configured, and
  * what its ledger is.
  */
 
-import type { ConsumerDeps } from '../../functions/common/runtime';
-import { loadConfig as loadEssayLifecycleConfig } from '../../functions/essay-lifecycle/config';
-import { createHandler as createEssayLifecycleHandler } from '../../functions/essay-lifecycle/consumer';
-import { loadConfig as loadSpellcheckerConfig } from '../../functions/spellchecker/config';
-import { createHandler as createSpellcheckerHandler } from '../../functions/spellchecker/consumer';
-import { ENV, type KafkaHandler } from '../../shared';
+import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/handler';
+import { consumer as spellchecker } from '../../functions/spellchecker/handler';
+import { type ConsumerOptions, ENV, type KafkaHandler } from '../../shared';
 import type { ChaosConsumerName } from './options';
 
 /** Tables of a chaos run (in its own DynamoDB Local). */
@@ -33,8 +31,8 @@ export interface ChaosConsumer {
   readonly tableEnv: string;
   /** Its own table. */
   readonly table: string;
-  /** Builds the real handler from an environment (through its `loadConfig`) and injected deps. */
-  create(env: NodeJS.ProcessEnv, deps: ConsumerDeps): KafkaHandler;
+  /** Builds the real handler from an environment and injected parts (`consumer.create`). */
+  create(env: NodeJS.ProcessEnv, deps: Omit<ConsumerOptions, 'env'>): KafkaHandler;
 }
 
 /**
@@ -49,24 +47,24 @@ export interface ChaosConsumer {
 export const CHAOS_CONSUMER_SPECS: Readonly<Record<ChaosConsumerName, ChaosConsumer>> = {
   spellchecker: {
     name: 'spellchecker',
-    mode: 'two-phase',
+    mode: spellchecker.manifest.mode,
     partialBatchResponse: true,
-    tableEnv: ENV.SPELLCHECK_TABLE_NAME,
+    tableEnv: onlyTable(spellchecker.manifest.tables),
     table: CHAOS_TABLES.spellchecks,
-    create: (env, deps) => createSpellcheckerHandler(loadSpellcheckerConfig(env), deps),
+    create: (env, deps) => spellchecker.create({ env, ...deps }),
   },
   'essay-lifecycle': {
     name: 'essay-lifecycle',
-    mode: 'transactional',
+    mode: essayLifecycle.manifest.mode,
     partialBatchResponse: false,
-    tableEnv: ENV.ESSAY_TABLE_NAME,
+    tableEnv: onlyTable(essayLifecycle.manifest.tables),
     table: CHAOS_TABLES.essays,
-    create: (env, deps) => createEssayLifecycleHandler(loadEssayLifecycleConfig(env), deps),
+    create: (env, deps) => essayLifecycle.create({ env, ...deps }),
   },
 };
 
 /**
- * The environment a consumer's `loadConfig` reads in a chaos worker.
+ * The environment a consumer is built from in a chaos worker.
  *
  * @example
  * ```ts
@@ -86,4 +84,11 @@ export function consumerEnv(
     [ENV.LEASE_MARGIN_MS]: String(options.leaseMarginMs),
     [consumer.tableEnv]: consumer.table,
   };
+}
+
+/** The one table variable of a sample consumer's manifest. */
+function onlyTable(tables: Readonly<Record<string, unknown>>): string {
+  const [name, ...others] = Object.keys(tables);
+  if (name === undefined || others.length > 0) throw new Error('a chaos consumer has exactly one table');
+  return name;
 }

@@ -7,7 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsumerDeps } from '../../functions/common/runtime';
+import type { ConsumerOptions } from '../../shared';
 import {
   type Clock,
   createDocumentClient,
@@ -128,7 +128,7 @@ function main(): void {
           })
         : base;
     const deadLetterPath = join(s.runDir, 'dead-letters', `${consumer.name}-${pid}.jsonl`);
-    const deps: ConsumerDeps = {
+    const deps: Omit<ConsumerOptions, 'env'> = {
       client,
       clock,
       logger,

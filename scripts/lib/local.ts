@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV, type KafkaHandler } from '../../shared';
+import { MANIFESTS } from '../../functions/manifests';
+import { type Consumer, type ConsumerManifest, ENV, type KafkaHandler } from '../../shared';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from './tables';
 
@@ -25,7 +26,24 @@ import { ensureConsumerTable, ensureIdempotencyTable } from './tables';
 export const FUNCTION_ESBUILD_TARGET = 'node24';
 
 /**
- * Table names used locally (DynamoDB Local, or any endpoint given with `DYNAMODB_ENDPOINT`).
+ * The local name of a consumer table, from the environment variable that carries it:
+ * `ESSAY_TABLE_NAME` → `local-essay`, `ORDERS_TABLE` → `local-orders`.
+ *
+ * @example
+ * ```ts
+ * localTableName('SPELLCHECK_TABLE_NAME'); // 'local-spellcheck'
+ * ```
+ */
+export function localTableName(variable: string): string {
+  return `local-${variable
+    .replace(/_TABLE(_NAME)?$/, '')
+    .toLowerCase()
+    .replace(/_/g, '-')}`;
+}
+
+/**
+ * Table names used locally (DynamoDB Local, or any endpoint given with `DYNAMODB_ENDPOINT`): the
+ * idempotency table, and every table a manifest names, by {@link localTableName}.
  *
  * @example
  * ```ts
@@ -34,9 +52,21 @@ export const FUNCTION_ESBUILD_TARGET = 'node24';
  */
 export const LOCAL_TABLES = {
   idempotency: 'local-idempotency',
-  essays: 'local-essays',
-  spellchecks: 'local-spellchecks',
+  essays: localTableName(ENV.ESSAY_TABLE_NAME),
+  spellchecks: localTableName(ENV.SPELLCHECK_TABLE_NAME),
 } as const;
+
+/**
+ * Every consumer table variable of every manifest, with its local table name.
+ *
+ * @example
+ * ```ts
+ * LOCAL_CONSUMER_TABLES.SPELLCHECK_TABLE_NAME; // 'local-spellcheck'
+ * ```
+ */
+export const LOCAL_CONSUMER_TABLES: Readonly<Record<string, string>> = Object.fromEntries(
+  MANIFESTS.flatMap((manifest) => Object.keys(manifest.tables)).map((name) => [name, localTableName(name)]),
+);
 
 /**
  * The event types of the sample domain; each is also the name of its Kafka topic.
@@ -72,7 +102,7 @@ export interface LocalFunction {
  *
  * @example
  * ```ts
- * const fn = LOCAL_FUNCTIONS.spellchecker; // { tableEnv: 'SPELLCHECK_TABLE_NAME', tableName: 'local-spellchecks', ... }
+ * const fn = LOCAL_FUNCTIONS.spellchecker; // { tableEnv: 'SPELLCHECK_TABLE_NAME', tableName: 'local-spellcheck', ... }
  * ```
  */
 export const LOCAL_FUNCTIONS: Readonly<Record<'essay-lifecycle' | 'spellchecker', LocalFunction>> = {
@@ -169,7 +199,7 @@ export interface FunctionEnvOptions {
 }
 
 /**
- * The environment a consumer's `loadConfig()` reads, for a local run: table names, the dead-letter
+ * The environment a consumer is built from (`consumer.create()`), for a local run: table names, the dead-letter
  * URL, the DynamoDB endpoint, dummy credentials (a local run never touches an AWS account) and quiet
  * Powertools defaults.
  *
@@ -183,8 +213,9 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
   return {
     [ENV.SERVICE_NAME]: options.functionName,
     [ENV.IDEMPOTENCY_TABLE_NAME]: options.idempotencyTable ?? LOCAL_TABLES.idempotency,
-    [ENV.ESSAY_TABLE_NAME]: options.essayTable ?? LOCAL_TABLES.essays,
-    [ENV.SPELLCHECK_TABLE_NAME]: options.spellcheckTable ?? LOCAL_TABLES.spellchecks,
+    ...LOCAL_CONSUMER_TABLES,
+    ...(options.essayTable ? { [ENV.ESSAY_TABLE_NAME]: options.essayTable } : {}),
+    ...(options.spellcheckTable ? { [ENV.SPELLCHECK_TABLE_NAME]: options.spellcheckTable } : {}),
     [ENV.DEAD_LETTER_QUEUE_URL]: options.deadLetterUrl ?? pathToFileURL(DEAD_LETTER_FILE).href,
     [ENV.DYNAMODB_ENDPOINT]: options.endpoint,
     [ENV.PARTIAL_BATCH_RESPONSE]: String(options.partialBatchResponse ?? true),
@@ -253,7 +284,7 @@ export async function openDynamo(options: OpenDynamoOptions = {}): Promise<Local
 }
 
 /**
- * Creates the local tables (idempotency with TTL, and both consumers' tables) unless they exist.
+ * Creates the local tables (idempotency with TTL, and every manifest's tables) unless they exist.
  *
  * @example
  * ```ts
@@ -270,8 +301,8 @@ export async function ensureLocalTables(
   } = LOCAL_TABLES,
 ): Promise<void> {
   await ensureIdempotencyTable(client, names.idempotency);
-  await ensureConsumerTable(client, names.essays);
-  await ensureConsumerTable(client, names.spellchecks);
+  const consumerTables = new Set([...Object.values(LOCAL_CONSUMER_TABLES), names.essays, names.spellchecks]);
+  for (const name of consumerTables) await ensureConsumerTable(client, name);
 }
 
 /**
@@ -287,10 +318,10 @@ export function isKafkaHandler(value: unknown): value is KafkaHandler {
 }
 
 /**
- * Imports a function's real handler module (`functions/<name>/handler.ts`) and returns its
- * `handler`. The module builds its handler at import time from the environment (`loadConfig()`),
- * so set the environment first ({@link functionEnv}). Throws when the function does not exist or
- * does not export a `KafkaHandler`.
+ * Imports a function's real handler module (`functions/<name>/handler.ts`) and builds its handler
+ * from the environment: the module's `consumer` (`defineConsumer`) through `consumer.create()`, or
+ * an exported `handler` built with `createKafkaHandler`. Set the environment first
+ * ({@link functionEnv}). Throws when the function does not exist or exports neither.
  *
  * @example
  * ```ts
@@ -306,12 +337,14 @@ export async function importHandler(functionName: string): Promise<KafkaHandler>
       `No function ${JSON.stringify(functionName)}: expected functions/${functionName}/handler.ts. Functions here: ${listFunctions().join(', ') || '(none)'}.`,
     );
   }
-  const loaded: unknown = await import(path);
-  const handler =
-    typeof loaded === 'object' && loaded !== null ? (loaded as { handler?: unknown }).handler : undefined;
+  const loaded = (await import(path)) as { consumer?: { create?: unknown }; handler?: unknown } | null;
+  const consumer = loaded?.consumer;
+  if (consumer && typeof consumer.create === 'function')
+    return (consumer as Consumer<ConsumerManifest>).create();
+  const handler = loaded?.handler;
   if (!isKafkaHandler(handler)) {
     throw new Error(
-      `functions/${functionName}/handler.ts does not export a KafkaHandler (export const handler = createKafkaHandler({...})); is the consumer wired yet?`,
+      `functions/${functionName}/handler.ts exports neither a consumer (export const consumer = defineConsumer(manifest, ...)) nor a KafkaHandler; is the consumer wired yet?`,
     );
   }
   return handler;

@@ -1,7 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { ConsumerConfig } from '../../functions/common/config';
-import type { DeadLetterEntry, DeadLetterSink, IdempotencyRecord, LambdaContextLike } from '../../shared';
+import {
+  type ConsumerConfig,
+  type DeadLetterEntry,
+  type DeadLetterSink,
+  ENV,
+  type IdempotencyRecord,
+  type LambdaContextLike,
+} from '../../shared';
 
 /** A dead-letter sink that keeps every entry in memory, for assertions. */
 export class MemoryDeadLetters implements DeadLetterSink {
@@ -20,8 +26,30 @@ export function testConsumerConfig(idempotencyTableName: string): ConsumerConfig
     failureMode: 'fail-closed',
     dynamodbEndpoint: undefined,
     sqsEndpoint: undefined,
+    deadLetterSpillBucket: undefined,
+    s3Endpoint: undefined,
     leaseMarginMs: undefined,
     fallbackLeaseMs: undefined,
+  };
+}
+
+/**
+ * The environment a consumer is built from (`consumer.create({ env })`), for a test: the layer's
+ * settings from `config` and the consumer's own tables by their variables.
+ */
+export function testEnv(config: ConsumerConfig, tables: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const optional = (name: string, value: string | number | undefined) =>
+    value === undefined ? {} : { [name]: String(value) };
+  return {
+    [ENV.IDEMPOTENCY_TABLE_NAME]: config.idempotencyTableName,
+    [ENV.DEAD_LETTER_QUEUE_URL]: config.deadLetterQueueUrl,
+    [ENV.PARTIAL_BATCH_RESPONSE]: String(config.partialBatchResponse),
+    [ENV.FAILURE_MODE]: config.failureMode,
+    ...optional(ENV.DYNAMODB_ENDPOINT, config.dynamodbEndpoint),
+    ...optional(ENV.SQS_ENDPOINT, config.sqsEndpoint),
+    ...optional(ENV.LEASE_MARGIN_MS, config.leaseMarginMs),
+    ...optional(ENV.FALLBACK_LEASE_MS, config.fallbackLeaseMs),
+    ...tables,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A worker that crashes for real: run as a child process (`node --import tsx`), it builds a
- * consumer's real handler from its environment (`loadConfig()`), processes one MSK event from a file
+ * consumer's real handler from its environment (`consumer.create()`), processes one MSK event from a file
  * with a Lambda context of 50 ms left, and kills itself with SIGKILL at a chosen DynamoDB request.
  *
  * Environment, besides the consumer's own (`IDEMPOTENCY_TABLE_NAME`, `DYNAMODB_ENDPOINT`, ...):
@@ -12,13 +12,11 @@
  * Exits with code 3 when the event was processed without reaching the crash point.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MSKEvent } from 'aws-lambda';
-import { loadConfig as loadEssayConfig } from '../../functions/essay-lifecycle/config';
-import { createHandler as createEssayHandler } from '../../functions/essay-lifecycle/consumer';
-import { loadConfig as loadSpellcheckerConfig } from '../../functions/spellchecker/config';
-import { createHandler as createSpellcheckerHandler } from '../../functions/spellchecker/consumer';
+import { MANIFESTS } from '../../functions/manifests';
 import { LOCAL_AWS } from '../../scripts/lib/dynamodb-local';
-import { createDocumentClient, type KafkaHandler, requireEnv } from '../../shared';
+import { type Consumer, type ConsumerManifest, createDocumentClient, requireEnv } from '../../shared';
 
 /** Where the child kills itself. */
 interface CrashPoint {
@@ -57,14 +55,16 @@ async function main(): Promise<void> {
     { step: 'finalizeRequest', name: 'crashAt' },
   );
 
-  let handler: KafkaHandler;
-  if (consumer === 'essay-lifecycle') handler = createEssayHandler(loadEssayConfig(), { client });
-  else if (consumer === 'spellchecker')
-    handler = createSpellcheckerHandler(loadSpellcheckerConfig(), { client });
-  else
+  const services = MANIFESTS.map((m) => m.service);
+  if (!services.includes(consumer)) {
     throw new TypeError(
-      `CRASH_CONSUMER must be essay-lifecycle or spellchecker, got ${JSON.stringify(consumer)}.`,
+      `CRASH_CONSUMER must be one of ${services.join(', ')}, got ${JSON.stringify(consumer)}.`,
     );
+  }
+  const module = (await import(join(__dirname, '..', '..', 'functions', consumer, 'handler.ts'))) as {
+    consumer: Consumer<ConsumerManifest>;
+  };
+  const handler = module.consumer.create({ client });
 
   await handler.process(event, { getRemainingTimeInMillis: () => 50 });
   process.stderr.write(`processed the event without reaching ${requireEnv('CRASH_AT')}\n`);

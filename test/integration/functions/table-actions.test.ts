@@ -2,13 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
-import type { ConsumerDeps } from '../../../functions/common/runtime';
-import { createHandler as createEssayLifecycleHandler } from '../../../functions/essay-lifecycle/consumer';
-import { createHandler as createSpellcheckerHandler } from '../../../functions/spellchecker/consumer';
-import { SAMPLE_CONSUMERS } from '../../../infra/sample-consumers';
+import { MANIFESTS } from '../../../functions/manifests';
 import { REPO_ROOT } from '../../../scripts/lib/local';
-import { type BatchReport, IDEMPOTENCY_TABLE_ACTIONS, type KafkaHandler } from '../../../shared';
-import { MemoryDeadLetters, testConsumerConfig } from '../../helpers/consumers';
+import {
+  type BatchReport,
+  type Consumer,
+  type ConsumerManifest,
+  IDEMPOTENCY_TABLE_ACTIONS,
+} from '../../../shared';
+import { MemoryDeadLetters, testConsumerConfig, testEnv } from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import { recordTableActions, type TableActionRecorder } from '../../helpers/iam-actions';
 import { RecordingLogger, RecordingMetrics } from '../../helpers/recorders';
@@ -20,15 +22,7 @@ const EVENTS_DIR = join(REPO_ROOT, 'events');
  * are replayed in (the README's: a late registration after the early content, then the early content
  * again, so every path of the domain runs).
  */
-const RUNS: Readonly<
-  Record<
-    string,
-    {
-      readonly events: readonly string[];
-      readonly handler: (idempotencyTable: string, ownTable: string, deps: ConsumerDeps) => KafkaHandler;
-    }
-  >
-> = {
+const RUNS: Readonly<Record<string, { readonly events: readonly string[] }>> = {
   'essay-lifecycle': {
     events: [
       'essay-lifecycle-batch-registered.json',
@@ -40,8 +34,6 @@ const RUNS: Readonly<
       'essay-lifecycle-poison.json',
       'essay-lifecycle-content-provisioned.json',
     ],
-    handler: (idempotencyTable, essayTableName, deps) =>
-      createEssayLifecycleHandler({ ...testConsumerConfig(idempotencyTable), essayTableName }, deps),
   },
   spellchecker: {
     events: [
@@ -51,8 +43,6 @@ const RUNS: Readonly<
       'spellchecker-poison.json',
       'spellchecker-happy-path.json',
     ],
-    handler: (idempotencyTable, spellcheckTableName, deps) =>
-      createSpellcheckerHandler({ ...testConsumerConfig(idempotencyTable), spellcheckTableName }, deps),
   },
 };
 
@@ -71,18 +61,17 @@ afterAll(() => {
 });
 
 test('every sample consumer has a run here, and every one of its sample events is in it', () => {
-  expect(Object.keys(RUNS).sort()).toEqual(SAMPLE_CONSUMERS.map((c) => c.name).sort());
-  for (const consumer of SAMPLE_CONSUMERS) {
+  expect(Object.keys(RUNS).sort()).toEqual(MANIFESTS.map((m) => m.service).sort());
+  for (const manifest of MANIFESTS) {
     const files = readdirSync(EVENTS_DIR).filter(
-      (f) => f.startsWith(`${consumer.name}-`) && f.endsWith('.json'),
+      (f) => f.startsWith(`${manifest.service}-`) && f.endsWith('.json'),
     );
-    expect([...new Set(RUNS[consumer.name]?.events)].sort()).toEqual(files.sort());
+    expect([...new Set(RUNS[manifest.service]?.events)].sort()).toEqual(files.sort());
   }
 });
 
-describe.each(
-  SAMPLE_CONSUMERS.map((c) => [c.name, c] as const),
-)('%s on its sample events', (name, consumer) => {
+describe.each(MANIFESTS.map((m) => [m.service, m] as const))('%s on its sample events', (name, manifest) => {
+  const [tableVariable] = Object.keys(manifest.tables);
   let recorder: TableActionRecorder;
   let idempotencyTable: string;
   let ownTable: string;
@@ -96,7 +85,11 @@ describe.each(
     ownTable = await freshConsumerTable(raw, name);
     const own = clients();
     recorder = recordTableActions(own.doc);
-    const handler = run.handler(idempotencyTable, ownTable, {
+    const { consumer } = (await import(join(REPO_ROOT, 'functions', name, 'handler.ts'))) as {
+      consumer: Consumer<ConsumerManifest>;
+    };
+    const handler = consumer.create({
+      env: testEnv(testConsumerConfig(idempotencyTable), { [String(tableVariable)]: ownTable }),
       client: own.doc,
       deadLetter: new MemoryDeadLetters(),
       logger: new RecordingLogger(),
@@ -117,9 +110,11 @@ describe.each(
     expect(total('failed')).toBeGreaterThan(0);
   });
 
-  test('sends its own table exactly the actions its definition declares (what its role is granted)', () => {
+  test('sends its own table exactly the actions its manifest declares (what its role is granted)', () => {
     expect(recorder.unmapped).toEqual([]);
-    expect(recorder.actionsOn(ownTable)).toEqual([...consumer.tableActions].sort());
+    expect(recorder.actionsOn(ownTable)).toEqual(
+      [...(manifest.tables[String(tableVariable)]?.actions ?? [])].sort(),
+    );
   });
 
   test('sends the idempotency table only actions of IDEMPOTENCY_TABLE_ACTIONS, and touches no other table', () => {

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { EssayLifecycleConfig } from '../../../../functions/essay-lifecycle/config';
-import { createHandler } from '../../../../functions/essay-lifecycle/consumer';
 import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
+import { consumer as essayLifecycle } from '../../../../functions/essay-lifecycle/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
 import { countRequests, type Fault, injectFaults } from '../../../../scripts/lib/sdk-middleware';
-import { type Clock, MetricName, RecordStatus } from '../../../../shared';
+import {
+  type Clock,
+  type ConsumerConfig,
+  type ConsumerOptions,
+  type KafkaHandler,
+  MetricName,
+  RecordStatus,
+} from '../../../../shared';
 import {
   clockAhead,
   contextUntil,
@@ -15,9 +21,21 @@ import {
   idempotencyRecords,
   MemoryDeadLetters,
   testConsumerConfig,
+  testEnv,
 } from '../../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
+
+/** The consumer's settings in a test: the layer's, and its own table. */
+type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: string };
+
+/** The real consumer, built from a test's settings with parts replaced. */
+function createHandler(config: EssayLifecycleConfig, options: ConsumerOptions = {}): KafkaHandler {
+  return essayLifecycle.create({
+    env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }),
+    ...options,
+  });
+}
 
 const REGISTRATIONS = 'huleedu.essay.batch.registered.v1';
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';

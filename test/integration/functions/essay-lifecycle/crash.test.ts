@@ -4,21 +4,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { EssayLifecycleConfig } from '../../../../functions/essay-lifecycle/config';
-import { createHandler } from '../../../../functions/essay-lifecycle/consumer';
 import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
+import { consumer } from '../../../../functions/essay-lifecycle/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import { ENV, MetricName, RecordStatus } from '../../../../shared';
+import {
+  type ConsumerConfig,
+  type ConsumerOptions,
+  ENV,
+  type KafkaHandler,
+  MetricName,
+  RecordStatus,
+} from '../../../../shared';
 import {
   clockAhead,
   idempotencyRecords,
   MemoryDeadLetters,
   testConsumerConfig,
+  testEnv,
 } from '../../../helpers/consumers';
 import { runCrashingConsumer } from '../../../helpers/crash';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
+
+/** The consumer's settings in a test: the layer's, and its own table. */
+type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: string };
+
+/** The real consumer, built from a test's settings with parts replaced. */
+function createHandler(config: EssayLifecycleConfig, options: ConsumerOptions = {}): KafkaHandler {
+  return consumer.create({ env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }), ...options });
+}
 
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
 const ESSAYS = 20;

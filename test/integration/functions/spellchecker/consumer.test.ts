@@ -3,17 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SpellcheckerConfig } from '../../../../functions/spellchecker/config';
-import { createHandler } from '../../../../functions/spellchecker/consumer';
 import { MAX_CORRECTIONS, resultKey, type SpellcheckResult } from '../../../../functions/spellchecker/domain';
 import { MAX_TEXT_LENGTH, SpellcheckEventType } from '../../../../functions/spellchecker/events';
+import { consumer as spellchecker } from '../../../../functions/spellchecker/handler';
 import { WORDS_BY_FREQUENCY } from '../../../../functions/spellchecker/word-list';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
 import { countRequests, type Fault, injectFaults } from '../../../../scripts/lib/sdk-middleware';
 import {
   BatchRetryError,
+  type ConsumerConfig,
+  type ConsumerOptions,
   type DeadLetterEntry,
   FileDeadLetterSink,
+  type KafkaHandler,
   MetricName,
   RecordStatus,
 } from '../../../../shared';
@@ -27,10 +29,22 @@ import {
   scanAll,
   stringAttribute,
   testConsumerConfig,
+  testEnv,
   waitUntilCompleted,
 } from '../../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
+
+/** The consumer's settings in a test: the layer's, and its own table. */
+type SpellcheckerConfig = ConsumerConfig & { readonly spellcheckTableName: string };
+
+/** The real consumer, built from a test's settings with parts replaced. */
+function createHandler(config: SpellcheckerConfig, options: ConsumerOptions = {}): KafkaHandler {
+  return spellchecker.create({
+    env: testEnv(config, { SPELLCHECK_TABLE_NAME: config.spellcheckTableName }),
+    ...options,
+  });
+}
 
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const TEXT = 'Teh students beleive that the goverment should recieve more feedback.';

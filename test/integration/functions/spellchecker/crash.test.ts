@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SpellcheckerConfig } from '../../../../functions/spellchecker/config';
-import { createHandler } from '../../../../functions/spellchecker/consumer';
 import { SpellcheckEventType } from '../../../../functions/spellchecker/events';
+import { consumer } from '../../../../functions/spellchecker/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import { ENV, MetricName, RecordStatus } from '../../../../shared';
+import {
+  type ConsumerConfig,
+  type ConsumerOptions,
+  ENV,
+  type KafkaHandler,
+  MetricName,
+  RecordStatus,
+} from '../../../../shared';
 import {
   clockAhead,
   countEffects,
@@ -16,10 +22,22 @@ import {
   scanAll,
   stringAttribute,
   testConsumerConfig,
+  testEnv,
 } from '../../../helpers/consumers';
 import { runCrashingConsumer } from '../../../helpers/crash';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
+
+/** The consumer's settings in a test: the layer's, and its own table. */
+type SpellcheckerConfig = ConsumerConfig & { readonly spellcheckTableName: string };
+
+/** The real consumer, built from a test's settings with parts replaced. */
+function createHandler(config: SpellcheckerConfig, options: ConsumerOptions = {}): KafkaHandler {
+  return consumer.create({
+    env: testEnv(config, { SPELLCHECK_TABLE_NAME: config.spellcheckTableName }),
+    ...options,
+  });
+}
 
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const REQUESTS = 20;

@@ -1,7 +1,12 @@
-import { loadConsumerConfig } from '../../../../functions/common/config';
-import { loadConfig as loadEssayConfig } from '../../../../functions/essay-lifecycle/config';
-import { loadConfig as loadSpellcheckerConfig } from '../../../../functions/spellchecker/config';
-import { ENV } from '../../../../shared';
+import { join } from 'node:path';
+import { MANIFESTS } from '../../../functions/manifests';
+import {
+  type Consumer,
+  type ConsumerManifest,
+  defineConsumer,
+  ENV,
+  loadConsumerConfig,
+} from '../../../shared';
 
 const REQUIRED = {
   [ENV.IDEMPOTENCY_TABLE_NAME]: 'idempotency',
@@ -17,6 +22,8 @@ describe('loadConsumerConfig', () => {
       failureMode: 'fail-closed',
       dynamodbEndpoint: undefined,
       sqsEndpoint: undefined,
+      deadLetterSpillBucket: undefined,
+      s3Endpoint: undefined,
       leaseMarginMs: undefined,
       fallbackLeaseMs: undefined,
     });
@@ -29,6 +36,8 @@ describe('loadConsumerConfig', () => {
       [ENV.FAILURE_MODE]: 'fail-open',
       [ENV.DYNAMODB_ENDPOINT]: 'http://localhost:8000',
       [ENV.SQS_ENDPOINT]: 'http://localhost:4566',
+      [ENV.DEAD_LETTER_SPILL_BUCKET]: 'dead-letter-payloads',
+      [ENV.S3_ENDPOINT]: 'http://127.0.0.1:4566',
       [ENV.LEASE_MARGIN_MS]: '0',
       [ENV.FALLBACK_LEASE_MS]: ' 30000 ',
     });
@@ -37,6 +46,8 @@ describe('loadConsumerConfig', () => {
       failureMode: 'fail-open',
       dynamodbEndpoint: 'http://localhost:8000',
       sqsEndpoint: 'http://localhost:4566',
+      deadLetterSpillBucket: 'dead-letter-payloads',
+      s3Endpoint: 'http://127.0.0.1:4566',
       leaseMarginMs: 0,
       fallbackLeaseMs: 30_000,
     });
@@ -69,18 +80,47 @@ describe('loadConsumerConfig', () => {
   });
 });
 
-describe("each consumer's loadConfig", () => {
-  test('the essay-lifecycle consumer requires ESSAY_TABLE_NAME', () => {
-    expect(() => loadEssayConfig(REQUIRED)).toThrow('Environment variable ESSAY_TABLE_NAME is required');
-    expect(loadEssayConfig({ ...REQUIRED, [ENV.ESSAY_TABLE_NAME]: 'essays' }).essayTableName).toBe('essays');
+describe('defineConsumer', () => {
+  test.each(
+    MANIFESTS.map((m) => [m.service, m] as const),
+  )('%s requires each table variable its manifest names, and reads it', async (service, manifest) => {
+    const { consumer } = (await import(
+      join(__dirname, '..', '..', '..', 'functions', service, 'handler.ts')
+    )) as {
+      consumer: Consumer<ConsumerManifest>;
+    };
+    expect(consumer.manifest).toBe(manifest);
+    for (const name of Object.keys(manifest.tables)) {
+      expect(() => consumer.create({ env: REQUIRED })).toThrow(`Environment variable ${name} is required`);
+    }
+    const tables = Object.fromEntries(Object.keys(manifest.tables).map((name) => [name, `t-${name}`]));
+    expect(typeof consumer.create({ env: { ...REQUIRED, ...tables } }).process).toBe('function');
   });
 
-  test('the spellchecker consumer requires SPELLCHECK_TABLE_NAME', () => {
-    expect(() => loadSpellcheckerConfig(REQUIRED)).toThrow(
-      'Environment variable SPELLCHECK_TABLE_NAME is required',
-    );
-    expect(
-      loadSpellcheckerConfig({ ...REQUIRED, [ENV.SPELLCHECK_TABLE_NAME]: 'spellchecks' }).spellcheckTableName,
-    ).toBe('spellchecks');
+  test.each([
+    [{ service: 'Orders' }, /service must be 1-64 lowercase letters, digits and "-", got "Orders"/],
+    [{ id: 'orders' }, /id must be PascalCase letters and digits \(a construct id\), got "orders"/],
+    [{ topics: [] }, /topics must be at least one topic/],
+    [{ topics: ['a:b'] }, /topics\[\] must be a Kafka topic name, got "a:b"/],
+    [{ mode: 'exactly-once' }, /mode must be 'transactional' or 'two-phase', got "exactly-once"/],
+    [
+      { tables: { ordersTable: { actions: ['dynamodb:PutItem'] } } },
+      /tables key must be an environment variable name/,
+    ],
+    [
+      { tables: { ORDERS_TABLE: { actions: [] } } },
+      /tables.ORDERS_TABLE.actions must be at least one action/,
+    ],
+    [{ ttlSeconds: { 'orders.v1': 0 } }, /ttlSeconds\['orders.v1'\] must be an integer >= 1, got 0/],
+  ])('fails if the manifest has %j', (override, message) => {
+    const manifest = {
+      service: 'orders',
+      id: 'Orders',
+      topics: ['orders.v1'],
+      mode: 'two-phase',
+      tables: {},
+      ...override,
+    };
+    expect(() => defineConsumer(manifest as ConsumerManifest, () => ({}))).toThrow(message);
   });
 });

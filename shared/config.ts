@@ -1,16 +1,10 @@
-import {
-  ENV,
-  envBoolean,
-  envChoice,
-  envInteger,
-  type FailureMode,
-  optionalEnv,
-  requireEnv,
-} from '../../shared';
+import { ENV } from './constants';
+import { envBoolean, envChoice, envInteger, optionalEnv, requireEnv } from './env';
+import type { FailureMode } from './idempotency';
 
 /**
- * Configuration every Kafka consumer of this repository reads at cold start. A consumer's own
- * `loadConfig()` adds its tables to it.
+ * Configuration every Kafka consumer reads at cold start, from the variables infra sets (the
+ * names are `ENV`'s). A consumer's own tables come from its manifest (`defineConsumer`).
  *
  * @example
  * ```ts
@@ -40,6 +34,10 @@ export interface ConsumerConfig {
   readonly dynamodbEndpoint: string | undefined;
   /** SQS endpoint override for LocalStack (`SQS_ENDPOINT`); unset in AWS. */
   readonly sqsEndpoint: string | undefined;
+  /** S3 bucket for dead letters too large for a message (`DEAD_LETTER_SPILL_BUCKET`); unset: they are cut. */
+  readonly deadLetterSpillBucket: string | undefined;
+  /** S3 endpoint override for LocalStack (`S3_ENDPOINT`); unset in AWS. */
+  readonly s3Endpoint: string | undefined;
   /**
    * Margin (ms) added to the Lambda's remaining time to form the processing lease
    * (`IDEMPOTENCY_LEASE_MARGIN_MS`).
@@ -75,6 +73,8 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
     failureMode: envChoice(ENV.FAILURE_MODE, ['fail-closed', 'fail-open'] as const, 'fail-closed', env),
     dynamodbEndpoint: optionalEnv(ENV.DYNAMODB_ENDPOINT, env),
     sqsEndpoint: optionalEnv(ENV.SQS_ENDPOINT, env),
+    deadLetterSpillBucket: optionalEnv(ENV.DEAD_LETTER_SPILL_BUCKET, env),
+    s3Endpoint: optionalEnv(ENV.S3_ENDPOINT, env),
     leaseMarginMs: envInteger(ENV.LEASE_MARGIN_MS, { min: 0, max: MAX_LEASE_MS }, env),
     fallbackLeaseMs: envInteger(ENV.FALLBACK_LEASE_MS, { min: 1, max: MAX_LEASE_MS }, env),
   };

@@ -1,0 +1,127 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createKafkaHandler, type KafkaBatchResponse, type KafkaHandler, type KafkaHandlerOptions } from './batch';
+import { loadConsumerConfig } from './config';
+import { type DeadLetterSink, deadLetterSinkFor } from './dead-letter';
+import { requireEnv } from './env';
+import { type EventHandler, Idempotency, type LambdaContextLike } from './idempotency';
+import type { MSKEvent } from 'aws-lambda';
+import { type ConsumerManifest, validateManifest } from './manifest';
+import type { LayerLogger, LayerMetrics } from './observability';
+import { type Clock, createDocumentClient, systemClock } from './store';
+
+/** What a consumer's routes are built with. */
+export interface ConsumerContext<M extends ConsumerManifest> {
+  /** The names of the consumer's own tables, by the environment variable its manifest names. */
+  readonly tables: { readonly [K in keyof M['tables']]: string };
+  /** The DynamoDB document client (the idempotency table's and the consumer's own tables'). */
+  readonly client: DynamoDBDocumentClient;
+  /** The clock of leases and TTLs; use it for the timestamps the consumer stores. */
+  readonly clock: Clock;
+}
+
+/** One handler per event type, matched exactly; any other type is dead-lettered. */
+export type Routes = Readonly<Record<string, EventHandler<unknown>>>;
+
+/**
+ * What a test or a local run may replace when it builds a consumer; everything defaults to the
+ * production wiring from the environment.
+ */
+export interface ConsumerOptions {
+  /** Where the configuration is read from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Document client. @default `createDocumentClient({ endpoint: DYNAMODB_ENDPOINT })` */
+  readonly client?: DynamoDBDocumentClient;
+  /** Clock. @default the system clock */
+  readonly clock?: Clock;
+  /** Logger. @default a Powertools Logger for the service */
+  readonly logger?: LayerLogger;
+  /** Metrics. @default Powertools Metrics for the service */
+  readonly metrics?: LayerMetrics;
+  /** Where poison records go. @default the sink for `DEAD_LETTER_QUEUE_URL` */
+  readonly deadLetter?: DeadLetterSink;
+  /** Input bounds. @default DEFAULT_INPUT_LIMITS */
+  readonly limits?: KafkaHandlerOptions['limits'];
+}
+
+/** A consumer built by {@link defineConsumer}. */
+export interface Consumer<M extends ConsumerManifest> {
+  /** Its manifest, validated. */
+  readonly manifest: M;
+  /**
+   * The Lambda entry point: built from `process.env` on the first invocation (a missing variable
+   * fails that invocation naming it), then reused.
+   */
+  readonly handler: (event: MSKEvent, context?: LambdaContextLike) => Promise<KafkaBatchResponse | undefined>;
+  /** Builds the handler with some parts replaced (tests, local runs). */
+  create(options?: ConsumerOptions): KafkaHandler;
+}
+
+/**
+ * Defines a Kafka consumer from its manifest and its routes: reads the configuration (the layer's
+ * variables and the manifest's tables) from the environment, builds the idempotency layer under the
+ * manifest's service name and TTLs, the dead-letter sink and the batch processor.
+ *
+ * @example
+ * ```ts
+ * const manifest = {
+ *   service: 'orders', id: 'Orders', topics: ['orders.placed.v1'], mode: 'two-phase',
+ *   tables: { ORDERS_TABLE_NAME: { actions: ['dynamodb:PutItem'] } },
+ * } as const satisfies ConsumerManifest;
+ *
+ * export const consumer = defineConsumer(manifest, ({ tables, client }) => ({
+ *   'orders.placed.v1': async (envelope) => {
+ *     await client.send(new PutCommand({ TableName: tables.ORDERS_TABLE_NAME, Item: { pk: envelope.event_id, sk: 'order' } }));
+ *     return { stored: true };
+ *   },
+ * }));
+ * export const handler = consumer.handler;
+ * ```
+ */
+export function defineConsumer<const M extends ConsumerManifest>(
+  manifest: M,
+  routes: (context: ConsumerContext<M>) => Routes,
+): Consumer<M> {
+  validateManifest(manifest);
+  const create = (options: ConsumerOptions = {}): KafkaHandler => {
+    const env = options.env ?? process.env;
+    const config = loadConsumerConfig(env);
+    const tables = Object.fromEntries(
+      Object.keys(manifest.tables).map((name) => [name, requireEnv(name, env)]),
+    ) as ConsumerContext<M>['tables'];
+    const client = options.client ?? createDocumentClient({ endpoint: config.dynamodbEndpoint });
+    const clock = options.clock ?? systemClock;
+    const idempotency = new Idempotency({
+      service: manifest.service,
+      tableName: config.idempotencyTableName,
+      client,
+      clock,
+      failureMode: config.failureMode,
+      eventTypeTtlSeconds: manifest.ttlSeconds ?? {},
+      ...(manifest.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: manifest.defaultTtlSeconds } : {}),
+      ...(config.leaseMarginMs !== undefined ? { leaseMarginMs: config.leaseMarginMs } : {}),
+      ...(config.fallbackLeaseMs !== undefined ? { fallbackLeaseMs: config.fallbackLeaseMs } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
+    const deadLetter =
+      options.deadLetter ??
+      deadLetterSinkFor(config.deadLetterQueueUrl, {
+        sqsEndpoint: config.sqsEndpoint,
+        spillBucket: config.deadLetterSpillBucket,
+        s3Endpoint: config.s3Endpoint,
+      });
+    return createKafkaHandler({
+      idempotency,
+      deadLetter,
+      partialBatchResponse: config.partialBatchResponse,
+      routes: routes({ tables, client, clock }),
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+  };
+  let built: KafkaHandler | undefined;
+  const handler: Consumer<M>['handler'] = (event, context) => {
+    built ??= create();
+    return built(event, context);
+  };
+  return { manifest, handler, create };
+}
