@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkIntegerRange } from '../lib/validate';
@@ -34,6 +35,15 @@ export interface DeadLetterQueueProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Also create an S3 bucket for dead letters too large for an SQS message (the extended-client
+   * pattern: the whole entry in S3, a pointer in the message). Without it an oversized dead letter
+   * keeps its coordinates, digest and the head of its value, and the rest is read back from the topic.
+   *
+   * @default false
+   */
+  readonly spillBucket?: boolean;
 }
 
 /**
@@ -54,6 +64,11 @@ export class DeadLetterQueue extends Construct {
   public readonly queue: sqs.Queue;
   /** Fires when the queue holds at least `depthAlarmThreshold` visible messages. */
   public readonly depthAlarm: cloudwatch.Alarm;
+  /**
+   * Whole dead letters too large for a message, when `spillBucket` is set: S3-managed encryption,
+   * TLS only, no public access, objects expire with the queue's retention (14 days).
+   */
+  public readonly spillBucket: s3.Bucket | undefined;
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps = {}) {
     super(scope, id);
@@ -73,6 +88,42 @@ export class DeadLetterQueue extends Construct {
       { id: 'AwsSolutions-SQS3', reason: dlqReason },
       { id: 'Serverless-SQSRedrivePolicy', reason: dlqReason },
     );
+
+    if (props.spillBucket) {
+      this.spillBucket = new s3.Bucket(this, 'SpillBucket', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycleRules: [{ expiration: Duration.days(14) }],
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      const reason =
+        'Holds only dead letters too large for an SQS message, written by the consumers and read by an ' +
+        "operator; the queue's own access is in CloudTrail. Server access logs would need a second bucket " +
+        'per stack for little gain; turn them on where an audit asks for them.';
+      Validations.of(this.spillBucket).acknowledge(
+        { id: 'AwsSolutions-S1', reason },
+        { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },
+        {
+          id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+          reason:
+            'Dead letters are kept 14 days for a redrive; cross-region replication is the organisation’s choice.',
+        },
+        {
+          id: 'NIST.800.53.R5-S3BucketVersioningEnabled',
+          reason:
+            'Each object is written once per dead letter (a retried send rewrites the same bytes) and expires in 14 days.',
+        },
+        {
+          id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+          reason:
+            'S3-managed encryption, as the queue uses SQS-managed keys: no key policy for the senders to satisfy.',
+        },
+      );
+    } else {
+      this.spillBucket = undefined;
+    }
 
     this.depthAlarm = new cloudwatch.Alarm(this, 'DepthAlarm', {
       alarmDescription: 'Records are waiting in the dead-letter queue: inspect them, fix the cause, redrive.',

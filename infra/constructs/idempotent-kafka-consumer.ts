@@ -1,6 +1,7 @@
 import {
   Annotations,
   ArnFormat,
+  CfnElement,
   Duration,
   Names,
   RemovalPolicy,
@@ -16,6 +17,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type ProvisionedPollerConfig, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, type FailureMode, MetricName } from '../../shared';
@@ -284,6 +286,14 @@ export interface IdempotentKafkaConsumerProps {
   readonly deadLetterQueue: sqs.IQueue;
 
   /**
+   * Bucket for dead letters too large for a message (`DeadLetterQueue.spillBucket`). Passing it
+   * sets `DEAD_LETTER_SPILL_BUCKET` and grants `s3:PutObject` on its objects, together.
+   *
+   * @default - none: an oversized dead letter is cut to fit the message
+   */
+  readonly deadLetterSpillBucket?: s3.IBucket;
+
+  /**
    * The MSK trigger.
    *
    * @default - no trigger: the function is invoked directly (the LocalStack variant)
@@ -530,6 +540,9 @@ export class IdempotentKafkaConsumer extends Construct {
         [ENV.SERVICE_NAME]: props.serviceName,
         [ENV.METRICS_NAMESPACE]: this.metricsNamespace,
         [ENV.DEAD_LETTER_QUEUE_URL]: props.deadLetterQueue.queueUrl,
+        ...(props.deadLetterSpillBucket
+          ? { [ENV.DEAD_LETTER_SPILL_BUCKET]: props.deadLetterSpillBucket.bucketName }
+          : {}),
         [ENV.PARTIAL_BATCH_RESPONSE]: String(reportBatchItemFailures),
         [ENV.FAILURE_MODE]: props.failureMode ?? 'fail-closed',
         NODE_OPTIONS: '--enable-source-maps',
@@ -544,6 +557,26 @@ export class IdempotentKafkaConsumer extends Construct {
       else table.encryptionKey?.grantEncryptDecrypt(this.function);
     }
     props.deadLetterQueue.grantSendMessages(this.function);
+    const spill = props.deadLetterSpillBucket;
+    if (spill) {
+      // Only PutObject, under the sink's prefix (CDK's grantPut adds tagging, retention, Abort*).
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [spill.arnForObjects('dead-letters/*')],
+        }),
+      );
+      spill.encryptionKey?.grantEncrypt(this.function);
+      const bucket = spill.node.defaultChild;
+      if (bucket instanceof CfnElement) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket)}.Arn>/dead-letters/*]`,
+          reason:
+            'The dead-letter sink writes one object per oversized dead letter, keyed by its service, idempotency key and ' +
+            'coordinates (known only when the record fails), so PutObject is granted on the sink prefix dead-letters/*.',
+        });
+      }
+    }
 
     const alarms = [
       this.alarm('ErrorsAlarm', {

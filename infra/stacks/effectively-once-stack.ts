@@ -96,7 +96,12 @@ export class EffectivelyOnceStack extends Stack {
 
     this.idempotencyTable = new IdempotencyTable(this, 'Idempotency', { removalPolicy });
     const alarmAction = props.alarmAction ? { alarmAction: props.alarmAction } : {};
-    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { removalPolicy, ...alarmAction });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
+      removalPolicy,
+      spillBucket: true,
+      ...alarmAction,
+    });
+    const spill = this.deadLetterQueue.spillBucket;
 
     const consumers = new Map<string, IdempotentKafkaConsumer>();
     const tables = new Map<string, ConsumerTable>();
@@ -108,6 +113,7 @@ export class EffectivelyOnceStack extends Stack {
         metricsNamespace,
         idempotencyTable: this.idempotencyTable,
         deadLetterQueue: this.deadLetterQueue.queue,
+        ...(spill ? { deadLetterSpillBucket: spill } : {}),
         tables: [{ table: table.table, actions: definition.tableActions }],
         environment: { [definition.tableEnvironmentVariable]: table.table.tableName },
         removalPolicy,

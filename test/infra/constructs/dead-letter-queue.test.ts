@@ -100,4 +100,48 @@ describe('DeadLetterQueue', () => {
       /depthAlarmThreshold must be an integer between 1 and \d+, got 0/,
     );
   });
+
+  test('makes no spill bucket unless asked', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(
+      new DeadLetterQueue(new Stack(appWithoutBundling(), 'NoSpill'), 'Dlq').spillBucket,
+    ).toBeUndefined();
+  });
+
+  test('with spillBucket, makes an encrypted, private, TLS-only bucket whose objects expire with the queue', () => {
+    // GIVEN / WHEN
+    const other = new Stack(appWithoutBundling(), 'Spill');
+    const dlq = new DeadLetterQueue(other, 'DeadLetterQueue', { spillBucket: true });
+    const spill = Template.fromStack(other);
+    // THEN
+    spill.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketName: Match.absent(),
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 14, Status: 'Enabled' }] },
+      }),
+    });
+    spill.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    expect(dlq.spillBucket).toBeDefined();
+    expect(nagFindings(dlq)).toEqual([]);
+  });
 });

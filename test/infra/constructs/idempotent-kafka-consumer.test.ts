@@ -121,6 +121,34 @@ function failure(
 }
 
 describe('IdempotentKafkaConsumer', () => {
+  test('with a spill bucket, sets DEAD_LETTER_SPILL_BUCKET and grants exactly s3:PutObject under dead-letters/', () => {
+    // GIVEN a stack whose dead-letter queue has a spill bucket
+    const stack = new Stack(appWithoutBundling(), 'Spill');
+    const dlq = new DeadLetterQueue(stack, 'DeadLetterQueue', { spillBucket: true });
+    const spill = dlq.spillBucket;
+    if (!spill) throw new Error('expected a spill bucket');
+    // WHEN a consumer is given it
+    const consumer = new IdempotentKafkaConsumer(stack, 'Orders', {
+      entry: ENTRY,
+      serviceName: 'orders',
+      idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
+      deadLetterQueue: dlq.queue,
+      deadLetterSpillBucket: spill,
+    });
+    const template = Template.fromStack(stack);
+    // THEN the variable names the bucket, and the only S3 action is PutObject on the sink's prefix
+    const bucketId = logicalId(template, 'AWS::S3::Bucket', 'DeadLetterQueueSpillBucket');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.DEAD_LETTER_SPILL_BUCKET]: { Ref: bucketId } }) },
+    });
+    const statements = roleStatements(template, 'OrdersRole');
+    expect(actionsOf(statements).filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    expect(resourcesFor(statements, 's3:PutObject')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/dead-letters/*']] },
+    ]);
+    expect(nagFindings(consumer)).toEqual([]);
+  });
+
   describe('with defaults and two topics', () => {
     let stack: Stack;
     let template: Template;

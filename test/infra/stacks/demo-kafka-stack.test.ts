@@ -84,8 +84,11 @@ describe('DemoKafkaStack (-c demo=true)', () => {
     expect(nag.map((ack) => ack.id.replace(/^Annotation::/, '')).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::<DeadLetterQueueSpillBucket457D16C5.Arn>/dead-letters/*]',
+      'AwsSolutions-IAM5[Resource::<DeadLetterQueueSpillBucket457D16C5.Arn>/dead-letters/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+      'AwsSolutions-S1',
       'AwsSolutions-SQS3',
       'AwsSolutions-VPC7',
     ]);
