@@ -60,14 +60,25 @@ afterAll(() => {
   raw.destroy();
 });
 
-test('every sample consumer has a run here, and every one of its sample events is in it', () => {
-  expect(Object.keys(RUNS).sort()).toEqual(MANIFESTS.map((m) => m.service).sort());
+/** A consumer's sample events (`events/<service>-*.json`), in the order RUNS gives, else by name. */
+function eventsOf(service: string): readonly string[] {
+  return (
+    RUNS[service]?.events ??
+    readdirSync(EVENTS_DIR)
+      .filter((f) => f.startsWith(`${service}-`) && f.endsWith('.json'))
+      .sort()
+  );
+}
+
+test('every consumer has sample events, and a run order here covers every one of them', () => {
   for (const manifest of MANIFESTS) {
     const files = readdirSync(EVENTS_DIR).filter(
       (f) => f.startsWith(`${manifest.service}-`) && f.endsWith('.json'),
     );
-    expect([...new Set(RUNS[manifest.service]?.events)].sort()).toEqual(files.sort());
+    expect(files.length).toBeGreaterThan(0);
+    expect([...new Set(eventsOf(manifest.service))].sort()).toEqual(files.sort());
   }
+  for (const service of Object.keys(RUNS)) expect(MANIFESTS.map((m) => m.service)).toContain(service);
 });
 
 describe.each(MANIFESTS.map((m) => [m.service, m] as const))('%s on its sample events', (name, manifest) => {
@@ -79,8 +90,6 @@ describe.each(MANIFESTS.map((m) => [m.service, m] as const))('%s on its sample e
 
   beforeAll(async () => {
     // GIVEN the consumer's real handler on fresh tables, its client recording every request
-    const run = RUNS[name];
-    if (run === undefined) throw new Error(`no run for consumer ${name}`);
     idempotencyTable = await freshIdempotencyTable(raw, `${name}-idem`);
     ownTable = await freshConsumerTable(raw, name);
     const own = clients();
@@ -96,7 +105,7 @@ describe.each(MANIFESTS.map((m) => [m.service, m] as const))('%s on its sample e
       metrics: new RecordingMetrics(),
     });
     // WHEN its sample events are delivered, in order
-    for (const file of run.events) reports.push(await handler.process(sampleEvent(file)));
+    for (const file of eventsOf(name)) reports.push(await handler.process(sampleEvent(file)));
   });
 
   afterAll(() => {
