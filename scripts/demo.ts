@@ -21,8 +21,8 @@ import {
   type RecordReport,
   type RecordStatusInBatch,
 } from '../shared';
+import { type DynamoProxy, startDynamoProxy } from '../tools/testing/dynamo-proxy';
 import { type Column, formatTable, reserveStdout, runMain, shortKey, UsageError } from './lib/cli';
-import { type DynamoProxy, startDynamoProxy } from './lib/dynamo-proxy';
 import { type MalformedKind, malformedValue } from './lib/event-builder';
 import { fakeLambdaContext, summarize } from './lib/invoke-report';
 import {

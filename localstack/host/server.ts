@@ -9,7 +9,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/lib/dynamodb-local';
+import { freePort } from '../../tools/testing/dynamodb-local';
 import { LocalStackStartError } from './errors';
 import { DEFAULT_VENV_DIR, LOCALSTACK_HOME_DIR, shownPath, venvPython } from './paths';
 

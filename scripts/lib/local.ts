@@ -10,8 +10,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MANIFESTS } from '../../functions/manifests';
 import { type Consumer, type ConsumerManifest, ENV, type KafkaHandler } from '../../shared';
-import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local';
-import { ensureConsumerTable, ensureIdempotencyTable } from './tables';
+import { LOCAL_AWS, startDynamoDbLocal } from '../../tools/testing/dynamodb-local';
+import { ensureConsumerTable, ensureIdempotencyTable } from '../../tools/testing/tables';
 
 /**
  * The esbuild target of every local bundle (chaos workers, the benchmark's bundle figures): the

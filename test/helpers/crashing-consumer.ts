@@ -15,8 +15,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MSKEvent } from 'aws-lambda';
 import { MANIFESTS } from '../../functions/manifests';
-import { LOCAL_AWS } from '../../scripts/lib/dynamodb-local';
 import { type Consumer, type ConsumerManifest, createDocumentClient, requireEnv } from '../../shared';
+import { LOCAL_AWS } from '../../tools/testing/dynamodb-local';
 
 /** Where the child kills itself. */
 interface CrashPoint {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_AWS } from '../../scripts/lib/dynamodb-local';
-import { ensureConsumerTable, ensureIdempotencyTable } from '../../scripts/lib/tables';
+import { LOCAL_AWS } from '../../tools/testing/dynamodb-local';
+import { ensureConsumerTable, ensureIdempotencyTable } from '../../tools/testing/tables';
 
 /** Endpoint of the DynamoDB Local started by the integration project's global setup. */
 export function testEndpoint(): string {

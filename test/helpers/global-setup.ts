@@ -1,4 +1,4 @@
-import { startDynamoDbLocal } from '../../scripts/lib/dynamodb-local';
+import { startDynamoDbLocal } from '../../tools/testing/dynamodb-local';
 
 /** Starts one DynamoDB Local for the integration project; tests read its endpoint from the env. */
 export default async function globalSetup(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { DynamoDbLocal } from '../../scripts/lib/dynamodb-local';
+import type { DynamoDbLocal } from '../../tools/testing/dynamodb-local';
 
 /** Stops the DynamoDB Local started by the global setup. */
 export default async function globalTeardown(): Promise<void> {

@@ -5,7 +5,6 @@ import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
 import { consumer as essayLifecycle } from '../../../../functions/essay-lifecycle/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import { countRequests, type Fault, injectFaults } from '../../../../scripts/lib/sdk-middleware';
 import {
   type Clock,
   type ConsumerConfig,
@@ -14,6 +13,7 @@ import {
   MetricName,
   RecordStatus,
 } from '../../../../shared';
+import { countRequests, type Fault, injectFaults } from '../../../../tools/testing/sdk-middleware';
 import {
   clockAhead,
   contextUntil,

@@ -8,7 +8,6 @@ import { MAX_TEXT_LENGTH, SpellcheckEventType } from '../../../../functions/spel
 import { consumer as spellchecker } from '../../../../functions/spellchecker/handler';
 import { WORDS_BY_FREQUENCY } from '../../../../functions/spellchecker/word-list';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import { countRequests, type Fault, injectFaults } from '../../../../scripts/lib/sdk-middleware';
 import {
   BatchRetryError,
   type ConsumerConfig,
@@ -19,6 +18,7 @@ import {
   MetricName,
   RecordStatus,
 } from '../../../../shared';
+import { countRequests, type Fault, injectFaults } from '../../../../tools/testing/sdk-middleware';
 import {
   clockAhead,
   contextUntil,

@@ -1,12 +1,12 @@
-import { type BenchRun, type Measurement, runBenchmark } from '../../../scripts/bench/measure';
-import { parseBenchArgs } from '../../../scripts/bench/options';
-import { evaluateTargets, renderSpellcheckCpu } from '../../../scripts/bench/report';
-import type { SideName } from '../../../scripts/bench/sides';
-import { measureSpellcheckCpu, type SpellcheckCpuFigures } from '../../../scripts/bench/spellcheck-cpu';
-import type { Scenario } from '../../../scripts/bench/workload';
-import { UsageError } from '../../../scripts/lib/cli';
-import { testEndpoint } from '../../helpers/dynamo';
-import { must } from '../../helpers/layer';
+import { UsageError } from '../../../../scripts/lib/cli';
+import { type BenchRun, type Measurement, runBenchmark } from '../../../../tools/bench/measure';
+import { parseBenchArgs } from '../../../../tools/bench/options';
+import { evaluateTargets, renderSpellcheckCpu } from '../../../../tools/bench/report';
+import type { SideName } from '../../../../tools/bench/sides';
+import { measureSpellcheckCpu, type SpellcheckCpuFigures } from '../../../../tools/bench/spellcheck-cpu';
+import type { Scenario } from '../../../../tools/bench/workload';
+import { testEndpoint } from '../../../helpers/dynamo';
+import { must } from '../../../helpers/layer';
 
 describe('npm run bench: core measurement (batch of 10, one round, no delay)', () => {
   let run: BenchRun;

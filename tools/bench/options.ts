@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../lib/cli';
+import { UsageError } from '../../scripts/lib/cli';
 import { SCENARIOS, type Scenario } from './workload';
 
 /**

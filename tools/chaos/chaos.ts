@@ -14,9 +14,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { runChaos } from './chaos/driver';
-import { HelpRequested, parseChaosArgs } from './chaos/options';
-import { formatReport } from './chaos/report';
+import { runChaos } from './driver';
+import { HelpRequested, parseChaosArgs } from './options';
+import { formatReport } from './report';
 
 async function main(): Promise<number> {
   let options: ReturnType<typeof parseChaosArgs>;

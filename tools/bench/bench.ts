@@ -9,12 +9,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_MAX_WORK, MAX_WORD_LENGTH } from '../functions/spellchecker/speller';
-import { type BundleFigures, measureBundles } from './bench/bundles';
-import { type KeyCpuFigures, measureKeyCpu } from './bench/cpu';
-import { machineInfo } from './bench/machine';
-import { type BenchProgress, type BenchRun, runBenchmark } from './bench/measure';
-import { type BenchOptions, parseBenchArgs, USAGE } from './bench/options';
+import { DEFAULT_MAX_WORK, MAX_WORD_LENGTH } from '../../functions/spellchecker/speller';
+import { reserveStdout, runMain } from '../../scripts/lib/cli';
+import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
+import { startDynamoDbLocal } from '../testing/dynamodb-local';
+import { type BundleFigures, measureBundles } from './bundles';
+import { type KeyCpuFigures, measureKeyCpu } from './cpu';
+import { machineInfo } from './machine';
+import { type BenchProgress, type BenchRun, runBenchmark } from './measure';
+import { type BenchOptions, parseBenchArgs, USAGE } from './options';
 import {
   evaluateTargets,
   legend,
@@ -26,14 +29,11 @@ import {
   TARGET_DELAY_MS,
   TARGET_SIZE,
   type TargetCheck,
-} from './bench/report';
-import { POWERTOOLS_KEY_JMESPATH, SIDES } from './bench/sides';
-import { measureSpellcheckCpu, type SpellcheckCpuFigures } from './bench/spellcheck-cpu';
-import { round } from './bench/stats';
-import { DUPLICATE_SHARE, FAILURE_AT } from './bench/workload';
-import { reserveStdout, runMain } from './lib/cli';
-import { startDynamoDbLocal } from './lib/dynamodb-local';
-import { FUNCTION_ESBUILD_TARGET } from './lib/local';
+} from './report';
+import { POWERTOOLS_KEY_JMESPATH, SIDES } from './sides';
+import { measureSpellcheckCpu, type SpellcheckCpuFigures } from './spellcheck-cpu';
+import { round } from './stats';
+import { DUPLICATE_SHARE, FAILURE_AT } from './workload';
 
 /**
  * Everything one `npm run bench` wrote to its JSON file.

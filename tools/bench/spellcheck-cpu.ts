@@ -6,8 +6,8 @@ import {
 } from '../../functions/spellchecker/events';
 import { MAX_WORD_LENGTH, Speller } from '../../functions/spellchecker/speller';
 import { WORDS_BY_FREQUENCY } from '../../functions/spellchecker/word-list';
+import { envelope } from '../../scripts/lib/msk-events';
 import { decodeEvent, InvalidRecordError, parseData } from '../../shared';
-import { envelope } from '../lib/msk-events';
 import { median } from './stats';
 
 /**

@@ -1,4 +1,4 @@
-import { type DeliveryPlan, EventSourceMapping } from '../../../scripts/chaos/esm';
+import { type DeliveryPlan, EventSourceMapping } from '../../../../tools/chaos/esm';
 
 /** The chaos driver's event source mapping: offsets, retries and resume points, without I/O. */
 

@@ -1,5 +1,5 @@
 import type { MSKEvent } from 'aws-lambda';
-import { envelope, mskEvent, type RecordSpec } from '../lib/msk-events';
+import { envelope, mskEvent, type RecordSpec } from '../../scripts/lib/msk-events';
 
 /**
  * Event type of every benchmark record.

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { ENV } from '../../shared';
-import { FUNCTION_ESBUILD_TARGET } from '../lib/local';
 import { median } from './stats';
 
 /**

@@ -1,12 +1,12 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { scanAll } from '../../../scripts/chaos/audit';
-import { NetworkGate } from '../../../scripts/chaos/gate';
-import { withLedger } from '../../../scripts/chaos/ledger';
-import { Probe } from '../../../scripts/chaos/probe';
-import type { Job } from '../../../scripts/chaos/protocol';
-import { explainDuplicates, type OpenWindowFact } from '../../../scripts/chaos/report';
-import { injectFaults } from '../../../scripts/lib/sdk-middleware';
-import { clients, freshConsumerTable, freshIdempotencyTable, testEndpoint } from '../../helpers/dynamo';
+import { scanAll } from '../../../../tools/chaos/audit';
+import { NetworkGate } from '../../../../tools/chaos/gate';
+import { withLedger } from '../../../../tools/chaos/ledger';
+import { Probe } from '../../../../tools/chaos/probe';
+import type { Job } from '../../../../tools/chaos/protocol';
+import { explainDuplicates, type OpenWindowFact } from '../../../../tools/chaos/report';
+import { injectFaults } from '../../../../tools/testing/sdk-middleware';
+import { clients, freshConsumerTable, freshIdempotencyTable, testEndpoint } from '../../../helpers/dynamo';
 
 /**
  * The chaos probe's window bookkeeping through the real SDK, the real ledger wrapper and the real

@@ -14,8 +14,8 @@ import {
   RetryableError,
   withWrites,
 } from '../../shared';
-import { LOCAL_AWS } from '../lib/dynamodb-local';
-import { countRequests, injectFaults, type RequestCounter } from '../lib/sdk-middleware';
+import { LOCAL_AWS } from '../testing/dynamodb-local';
+import { countRequests, injectFaults, type RequestCounter } from '../testing/sdk-middleware';
 import { type CapacityTracker, trackCapacity } from './capacity';
 import { BENCH_EVENT_TYPE } from './workload';
 

@@ -16,7 +16,7 @@ import {
   type LayerLogger,
   type LayerMetrics,
 } from '../../shared';
-import { LOCAL_AWS } from '../lib/dynamodb-local';
+import { LOCAL_AWS } from '../testing/dynamodb-local';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES, type ChaosConsumer, consumerEnv } from './consumers';
 import { withLedger } from './ledger';
 import type { ChaosConsumerName } from './options';

@@ -1,8 +1,8 @@
-import { auditConsumer, emptyTally } from '../../../scripts/chaos/audit';
-import { Random } from '../../../scripts/chaos/random';
-import type { OpenWindowFact } from '../../../scripts/chaos/report';
-import { buildWorkload } from '../../../scripts/chaos/workload';
-import type { IdempotencyRecord } from '../../../shared';
+import type { IdempotencyRecord } from '../../../../shared';
+import { auditConsumer, emptyTally } from '../../../../tools/chaos/audit';
+import { Random } from '../../../../tools/chaos/random';
+import type { OpenWindowFact } from '../../../../tools/chaos/report';
+import { buildWorkload } from '../../../../tools/chaos/workload';
 
 /** The chaos audit: ground truth from the ledger and tables against the idempotency records. */
 

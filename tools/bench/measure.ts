@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_AWS } from '../lib/dynamodb-local';
-import { ensureConsumerTable, ensureIdempotencyTable } from '../lib/tables';
+import { LOCAL_AWS } from '../testing/dynamodb-local';
+import { ensureConsumerTable, ensureIdempotencyTable } from '../testing/tables';
 import { createSide, type DeliveryOutcome, SIDES, type Side, type SideName } from './sides';
 import { median, round } from './stats';
 import { buildWorkload, SCENARIOS, type Scenario, type Workload } from './workload';

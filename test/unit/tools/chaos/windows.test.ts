@@ -1,4 +1,4 @@
-import { WindowBook } from '../../../scripts/chaos/windows';
+import { WindowBook } from '../../../../tools/chaos/windows';
 
 /** The probe's effect-to-completion windows, attempt by attempt, as the SDK's retries produce them. */
 

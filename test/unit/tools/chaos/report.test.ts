@@ -1,5 +1,5 @@
-import { parseChaosArgs } from '../../../scripts/chaos/options';
-import { classifyRequest } from '../../../scripts/chaos/probe';
+import { parseChaosArgs } from '../../../../tools/chaos/options';
+import { classifyRequest } from '../../../../tools/chaos/probe';
 import {
   type ChaosFigures,
   type ConsumerFigures,
@@ -7,7 +7,7 @@ import {
   type OpenWindowFact,
   percentile,
   verdict,
-} from '../../../scripts/chaos/report';
+} from '../../../../tools/chaos/report';
 
 /** The chaos run's judgement: duplicate effects matched against open windows, and the verdict. */
 
