@@ -1,9 +1,10 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CONSUMER_TABLE_SCHEMA } from '../../shared';
+import { acknowledgeBackupPlan, statefulTableProps } from '../lib/stateful-table';
 
 /**
  * Properties of a {@link ConsumerTable}.
@@ -56,25 +57,12 @@ export class ConsumerTable extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsumerTableProps = {}) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: CONSUMER_TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: CONSUMER_TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      ...(props.encryptionKey
-        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
-        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy,
+      ...statefulTableProps(props),
     });
-    Validations.of(this.table).acknowledge({
-      id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
-      reason:
-        'Point-in-time recovery is on (continuous backups for 35 days, restorable to any second), and the table is retained ' +
-        'and deletion-protected by default; an AWS Backup plan (vaults, retention rules, cross-account copies) is an organization-level choice ' +
-        'the template leaves to its user.',
-    });
+    acknowledgeBackupPlan(this.table);
   }
 
   /**

@@ -1,10 +1,11 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_TABLE_ACTIONS, IDEMPOTENCY_TABLE_SCHEMA } from '../../shared';
+import { acknowledgeBackupPlan, statefulTableProps } from '../lib/stateful-table';
 
 /**
  * What a consumer needs from the idempotency table: its name for the environment, and a grant
@@ -81,26 +82,12 @@ export class IdempotencyTable extends Construct implements IIdempotencyTable {
 
   constructor(scope: Construct, id: string, props: IdempotencyTableProps = {}) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: IDEMPOTENCY_TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: IDEMPOTENCY_TABLE_SCHEMA.ttlAttribute,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      ...(props.encryptionKey
-        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
-        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy,
+      ...statefulTableProps(props),
     });
-    Validations.of(this.table).acknowledge({
-      id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
-      reason:
-        'Point-in-time recovery is on (continuous backups for 35 days, restorable to any second), and the table is retained ' +
-        'and deletion-protected by default; an AWS Backup plan (vaults, retention rules, cross-account copies) is an organization-level choice ' +
-        'the template leaves to its user.',
-    });
+    acknowledgeBackupPlan(this.table);
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;
   }
