@@ -1,6 +1,6 @@
 import { Annotations, type App, RemovalPolicy, Tags } from 'aws-cdk-lib';
-import type { KafkaClusterNetwork } from './constructs/idempotent-kafka-consumer';
 import { assertClusterArn } from './lib/kafka-arns';
+import type { KafkaClusterNetwork } from './lib/msk-trigger-policy';
 import { STACK_NAMES } from './stack-outputs';
 import { DemoKafkaStack } from './stacks/demo-kafka-stack';
 import { EffectivelyOnceStack } from './stacks/effectively-once-stack';

@@ -96,7 +96,7 @@ export class ConsumerDashboard extends Construct {
           width: 6,
         }),
       ];
-      if (Object.keys(consumer.consumerGroupIds).length > 0) {
+      if (consumer.mskTrigger !== undefined) {
         row.push(
           new cloudwatch.GraphWidget({
             title: `${consumer.serviceName}: offset lag`,

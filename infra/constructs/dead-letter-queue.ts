@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkIntegerRange } from '../lib/validate';
+import { integerRule, type ValidationRule, validateProps } from '../lib/validate';
 
 /**
  * Properties of a {@link DeadLetterQueue}.
@@ -46,6 +46,11 @@ export interface DeadLetterQueueProps {
   readonly spillBucket?: boolean;
 }
 
+/** What CDK does not check of the props (it has no alarm-threshold rule). */
+const DEAD_LETTER_QUEUE_RULES: readonly ValidationRule<DeadLetterQueueProps>[] = [
+  integerRule('depthAlarmThreshold', (p) => p.depthAlarmThreshold, 1, Number.MAX_SAFE_INTEGER),
+];
+
 /**
  * The SQS dead-letter queue of the consumers' poison path: the handlers send permanently failed
  * records here, and the event source mappings send the metadata of batches that exhausted their
@@ -72,8 +77,8 @@ export class DeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps = {}) {
     super(scope, id);
+    validateProps(this, 'DeadLetterQueue', props, DEAD_LETTER_QUEUE_RULES);
     const threshold = props.depthAlarmThreshold ?? 1;
-    checkIntegerRange(this, 'depthAlarmThreshold', threshold, 1, Number.MAX_SAFE_INTEGER);
 
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

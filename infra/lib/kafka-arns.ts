@@ -24,12 +24,31 @@ const CLUSTER_SEGMENT = ':cluster/';
  * ```
  */
 export function assertClusterArn(clusterArn: string): void {
-  if (Token.isUnresolved(clusterArn)) return;
-  if (!MSK_CLUSTER_ARN_PATTERN.test(clusterArn)) {
-    throw new TypeError(
-      `clusterArn must look like arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>, got "${clusterArn}"`,
-    );
-  }
+  if (!isClusterArn(clusterArn)) throw new TypeError(clusterArnMessage(clusterArn));
+}
+
+/**
+ * Whether `clusterArn` is an MSK cluster ARN, or an unresolved token (known only at deploy time).
+ *
+ * @example
+ * ```ts
+ * isClusterArn('arn:aws:kafka:eu-west-1:123456789012:topic/demo/uuid-1/t'); // false
+ * ```
+ */
+export function isClusterArn(clusterArn: string): boolean {
+  return Token.isUnresolved(clusterArn) || MSK_CLUSTER_ARN_PATTERN.test(clusterArn);
+}
+
+/**
+ * What a cluster ARN must look like, and the value received.
+ *
+ * @example
+ * ```ts
+ * if (!isClusterArn(arn)) throw new TypeError(clusterArnMessage(arn));
+ * ```
+ */
+export function clusterArnMessage(clusterArn: string): string {
+  return `clusterArn must look like arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>, got "${clusterArn}"`;
 }
 
 /**

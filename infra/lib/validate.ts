@@ -2,90 +2,138 @@ import { type Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * Throws an `Error` that names the construct, the prop and the value at fault.
+ * One rule of a construct's props, in the shape of aws-cdk's own (`aws-sqs/lib/validate-queue-props.ts`):
+ * `condition` is true when the props break the rule, and `message` then says what is allowed and
+ * what was received. A rule skips what it cannot judge at synth time (`undefined`, unresolved tokens).
  *
  * @example
  * ```ts
- * fail(this, `batchSize must be between 1 and 10000, got ${batchSize}`);
+ * const rule: ValidationRule<{ batchSize?: number }> = integerRule('batchSize', (p) => p.batchSize, 1, 10_000);
  * ```
  */
-export function fail(scope: IConstruct, message: string): never {
-  throw new Error(`${scope.node.path}: ${message}`);
+export interface ValidationRule<T> {
+  /** True when `props` break the rule. */
+  readonly condition: (props: T) => boolean;
+  /** What is allowed, and the value received. */
+  readonly message: (props: T) => string;
 }
 
 /**
- * Checks that a number is an integer within `[min, max]`. Unresolved tokens and `undefined`
- * are skipped: CloudFormation validates them at deploy time.
+ * Applies every rule to `props` and throws one `Error` that names the construct, what was given
+ * (`subject`: a class or a method) and each rule broken (as CDK's `validateAllProps` does), so a
+ * user fixes them all in one go.
  *
  * @example
  * ```ts
- * checkIntegerRange(this, 'batchSize', props.batchSize, 1, 10_000);
+ * validateProps(this, 'DeadLetterQueue', props, DEAD_LETTER_QUEUE_RULES);
  * ```
  */
-export function checkIntegerRange(
+export function validateProps<T>(
   scope: IConstruct,
+  subject: string,
+  props: T,
+  rules: readonly ValidationRule<T>[],
+): void {
+  const broken = rules.filter((rule) => rule.condition(props)).map((rule) => rule.message(props));
+  if (broken.length > 0) {
+    throw new Error(
+      `${scope.node.path}: invalid props of ${subject}:\n${broken.map((message) => `- ${message}`).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * An integer within `[min, max]`.
+ *
+ * @example
+ * ```ts
+ * integerRule('memorySize', (p: { memorySize?: number }) => p.memorySize, 128, 10_240);
+ * ```
+ */
+export function integerRule<T>(
   name: string,
-  value: number | undefined,
+  value: (props: T) => number | undefined,
   min: number,
   max: number,
-): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(scope, `${name} must be an integer between ${min} and ${max}, got ${value}`);
-  }
+): ValidationRule<T> {
+  return {
+    condition: (props) => {
+      const v = value(props);
+      return v !== undefined && !Token.isUnresolved(v) && (!Number.isInteger(v) || v < min || v > max);
+    },
+    message: (props) => `${name} must be an integer between ${min} and ${max}, got ${value(props)}`,
+  };
 }
 
 /**
- * Checks that a duration lies within `[min, max]` (inclusive, compared in milliseconds).
- * Durations built from unresolved tokens and `undefined` are skipped.
+ * A duration within `[min, max]` (inclusive, compared in milliseconds).
  *
  * @example
  * ```ts
- * checkDurationRange(this, 'timeout', props.timeout, Duration.seconds(1), Duration.minutes(14));
+ * durationRule('timeout', (p: { timeout?: Duration }) => p.timeout, Duration.seconds(1), Duration.minutes(14));
  * ```
  */
-export function checkDurationRange(
-  scope: IConstruct,
+export function durationRule<T>(
   name: string,
-  value: Duration | undefined,
+  value: (props: T) => Duration | undefined,
   min: Duration,
   max: Duration,
-): void {
-  if (value === undefined || value.isUnresolved()) return;
-  const ms = value.toMilliseconds();
-  if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
-    fail(
-      scope,
-      `${name} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value.toHumanString()}`,
-    );
-  }
+): ValidationRule<T> {
+  return {
+    condition: (props) => {
+      const v = value(props);
+      if (v === undefined || v.isUnresolved()) return false;
+      return v.toMilliseconds() < min.toMilliseconds() || v.toMilliseconds() > max.toMilliseconds();
+    },
+    message: (props) =>
+      `${name} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value(props)?.toHumanString()}`,
+  };
 }
 
 /**
- * Checks a string against a pattern and a length range; unresolved tokens are skipped.
+ * Every string of a list passes `test`; the message states the `requirement` and shows the first that does not. An absent
+ * list and unresolved tokens (a whole list, or one of its items) are skipped.
  *
  * @example
  * ```ts
- * checkPattern(this, 'topic', topic, /^[a-zA-Z0-9._-]+$/, 1, 249, 'letters, digits, ".", "_" and "-"');
+ * eachRule('topics[]', (p: { topics: string[] }) => p.topics, (t) => /^[a-z.]+$/.test(t), 'must be lowercase letters and "."');
  * ```
  */
-export function checkPattern(
-  scope: IConstruct,
+export function eachRule<T>(
   name: string,
-  value: string,
-  pattern: RegExp,
-  minLength: number,
-  maxLength: number,
-  allowed: string,
-): void {
-  if (Token.isUnresolved(value)) return;
-  if (value.length < minLength || value.length > maxLength) {
-    fail(
-      scope,
-      `${name} must be ${minLength} to ${maxLength} characters long, got ${value.length} ("${value}")`,
-    );
-  }
-  if (!pattern.test(value)) {
-    fail(scope, `${name} may contain only ${allowed}, got "${value}"`);
-  }
+  values: (props: T) => readonly string[] | undefined,
+  test: (value: string) => boolean,
+  requirement: string,
+): ValidationRule<T> {
+  const firstBad = (props: T) => {
+    const list = values(props);
+    if (list === undefined || Token.isUnresolved(list)) return undefined;
+    return list.find((v) => !Token.isUnresolved(v) && !test(v));
+  };
+  return {
+    condition: (props) => firstBad(props) !== undefined,
+    message: (props) => `${name} ${requirement}, got ${JSON.stringify(firstBad(props))}`,
+  };
+}
+
+/**
+ * A list with at least one item (an absent or unresolved list is skipped).
+ *
+ * @example
+ * ```ts
+ * nonEmptyRule('topics', (p: { topics: string[] }) => p.topics, 'topic');
+ * ```
+ */
+export function nonEmptyRule<T>(
+  name: string,
+  values: (props: T) => readonly unknown[] | undefined,
+  what: string,
+): ValidationRule<T> {
+  return {
+    condition: (props) => {
+      const list = values(props);
+      return list !== undefined && !Token.isUnresolved(list) && list.length === 0;
+    },
+    message: () => `${name} must name at least one ${what}, got []`,
+  };
 }

@@ -1,16 +1,14 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { MANIFESTS } from '../../functions/manifests';
+import type { ConsumerManifest } from '../../shared';
 import { ConsumerDashboard } from '../constructs/consumer-dashboard';
 import { ConsumerTable } from '../constructs/consumer-table';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { IdempotencyTable } from '../constructs/idempotency-table';
-import {
-  DEFAULT_METRICS_NAMESPACE,
-  IdempotentKafkaConsumer,
-  type KafkaClusterNetwork,
-} from '../constructs/idempotent-kafka-consumer';
-import { type ConsumerDefinition, SAMPLE_CONSUMERS } from '../sample-consumers';
+import { DEFAULT_METRICS_NAMESPACE, IdempotentKafkaConsumer } from '../constructs/idempotent-kafka-consumer';
+import type { KafkaClusterNetwork } from '../lib/msk-trigger-policy';
 import { functionNameOutputKey, STACK_OUTPUTS } from '../stack-outputs';
 
 /**
@@ -33,7 +31,7 @@ export interface EffectivelyOnceStackProps extends StackProps {
    * The cluster's subnets and security groups: the event source mappings' network interfaces may be
    * created and deleted there only.
    *
-   * @default - anywhere in this account and region (see `KafkaTriggerProps.clusterNetwork`)
+   * @default - anywhere in this account and region (see `MskTriggerProps.clusterNetwork`)
    */
   readonly clusterNetwork?: KafkaClusterNetwork;
 
@@ -53,11 +51,11 @@ export interface EffectivelyOnceStackProps extends StackProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * The consumers to deploy.
+   * The consumers to deploy, by their manifests.
    *
-   * @default SAMPLE_CONSUMERS
+   * @default MANIFESTS (`functions/manifests.ts`)
    */
-  readonly consumers?: readonly ConsumerDefinition[];
+  readonly manifests?: readonly ConsumerManifest[];
 
   /**
    * Namespace of the idempotency layer's metrics.
@@ -69,8 +67,14 @@ export interface EffectivelyOnceStackProps extends StackProps {
 
 /**
  * The whole template in one stack: the idempotency table, the dead-letter queue, one
- * {@link IdempotentKafkaConsumer} (with its own table) per consumer, and a dashboard. Its
- * outputs (table name, queue URL, function names) are what the LocalStack scripts read.
+ * {@link IdempotentKafkaConsumer} per manifest with a `ConsumerTable` for each table its manifest
+ * names (and its Kafka trigger when there is a cluster), and a dashboard. Its outputs (table name,
+ * queue URL, function names) are what the LocalStack scripts read.
+ *
+ * Construct ids come from the manifest's `id` and never change once deployed: the consumer is
+ * `<id>`, its first table `<id>Table`, any further table `<id><Variable>Table` (`AUDIT_TABLE_NAME`
+ * gives `<id>AuditTable`). Add tables at the end of a manifest's `tables`: reordering them would
+ * rename, and so replace, the first.
  *
  * @example
  * ```ts
@@ -82,10 +86,10 @@ export class EffectivelyOnceStack extends Stack {
   public readonly idempotencyTable: IdempotencyTable;
   /** The shared dead-letter queue. */
   public readonly deadLetterQueue: DeadLetterQueue;
-  /** The consumers, by name. */
+  /** The consumers, by service name. */
   public readonly consumers: ReadonlyMap<string, IdempotentKafkaConsumer>;
-  /** The consumers' own tables, by consumer name. */
-  public readonly consumerTables: ReadonlyMap<string, ConsumerTable>;
+  /** The consumers' own tables, by service name, then by the environment variable that carries each name. */
+  public readonly consumerTables: ReadonlyMap<string, Readonly<Record<string, ConsumerTable>>>;
   /** The dashboard. */
   public readonly dashboard: ConsumerDashboard;
 
@@ -104,35 +108,34 @@ export class EffectivelyOnceStack extends Stack {
     const spill = this.deadLetterQueue.spillBucket;
 
     const consumers = new Map<string, IdempotentKafkaConsumer>();
-    const tables = new Map<string, ConsumerTable>();
-    for (const definition of props.consumers ?? SAMPLE_CONSUMERS) {
-      const table = new ConsumerTable(this, `${definition.id}Table`, { removalPolicy });
-      const consumer = new IdempotentKafkaConsumer(this, definition.id, {
-        entry: definition.entry,
-        serviceName: definition.name,
+    const tables = new Map<string, Readonly<Record<string, ConsumerTable>>>();
+    for (const manifest of props.manifests ?? MANIFESTS) {
+      const own = Object.fromEntries(
+        Object.keys(manifest.tables).map((variable, index) => [
+          variable,
+          new ConsumerTable(this, tableId(manifest.id, variable, index), { removalPolicy }),
+        ]),
+      );
+      const consumer = new IdempotentKafkaConsumer(this, manifest.id, {
+        manifest,
         metricsNamespace,
         idempotencyTable: this.idempotencyTable,
         deadLetterQueue: this.deadLetterQueue.queue,
         ...(spill ? { deadLetterSpillBucket: spill } : {}),
-        tables: [{ table: table.table, actions: definition.tableActions }],
-        environment: { [definition.tableEnvironmentVariable]: table.table.tableName },
+        tables: Object.fromEntries(Object.entries(own).map(([variable, table]) => [variable, table.table])),
         removalPolicy,
         ...alarmAction,
-        ...(props.clusterArn
-          ? {
-              kafka: {
-                clusterArn: props.clusterArn,
-                topics: definition.topics,
-                consumerGroupId: definition.name,
-                ...(props.clusterNetwork ? { clusterNetwork: props.clusterNetwork } : {}),
-              },
-            }
-          : {}),
       });
-      consumers.set(definition.name, consumer);
-      tables.set(definition.name, table);
-      new CfnOutput(this, functionNameOutputKey(definition.name), {
-        description: `Function of the ${definition.name} consumer`,
+      if (props.clusterArn) {
+        consumer.addMskTrigger({
+          clusterArn: props.clusterArn,
+          ...(props.clusterNetwork ? { clusterNetwork: props.clusterNetwork } : {}),
+        });
+      }
+      consumers.set(manifest.service, consumer);
+      tables.set(manifest.service, own);
+      new CfnOutput(this, functionNameOutputKey(manifest.service), {
+        description: `Function of the ${manifest.service} consumer`,
         value: consumer.function.functionName,
       });
     }
@@ -141,7 +144,7 @@ export class EffectivelyOnceStack extends Stack {
 
     this.dashboard = new ConsumerDashboard(this, 'Dashboard', {
       consumers: [...consumers.values()],
-      tables: [this.idempotencyTable, ...tables.values()],
+      tables: [this.idempotencyTable, ...[...tables.values()].flatMap((own) => Object.values(own))],
       deadLetterQueue: this.deadLetterQueue,
     });
 
@@ -149,4 +152,20 @@ export class EffectivelyOnceStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, { value: this.deadLetterQueue.queue.queueUrl });
     new CfnOutput(this, STACK_OUTPUTS.dashboardName, { value: this.dashboard.dashboard.dashboardName });
   }
+}
+
+/**
+ * Construct id of a consumer's table: `<id>Table` for the manifest's first (the id the tables had
+ * before manifests, kept so deployed tables are not replaced), `<id><Variable>Table` for the others,
+ * from the variable without its `_TABLE_NAME` (`AUDIT_TABLE_NAME` gives `AuditTable`).
+ */
+function tableId(consumerId: string, variable: string, index: number): string {
+  if (index === 0) return `${consumerId}Table`;
+  const stem = variable
+    .replace(/_TABLE(_NAME)?$/, '')
+    .split('_')
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0) + part.slice(1).toLowerCase())
+    .join('');
+  return `${consumerId}${stem}Table`;
 }

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { MANIFESTS } from '../../functions/manifests';
 import { addAppStacks, parseAppConfig } from '../../infra/app-stacks';
-import { SAMPLE_CONSUMERS } from '../../infra/sample-consumers';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../infra/stack-outputs';
 import { ENV } from '../../shared';
 import { appWithoutBundling, nagFindings, roleStatements } from './support';
@@ -155,8 +155,8 @@ describe('addAppStacks', () => {
 
     test('has no Kafka trigger and no MSK permissions (LocalStack has no MSK event source)', () => {
       expect(template.findResources('AWS::Lambda::EventSourceMapping')).toEqual({});
-      for (const consumer of SAMPLE_CONSUMERS) {
-        const actions = roleStatements(template, `${consumer.id}Role`).flatMap((s) => s.actions);
+      for (const manifest of MANIFESTS) {
+        const actions = roleStatements(template, `${manifest.id}Role`).flatMap((s) => s.actions);
         expect(actions.filter((action) => action.startsWith('kafka'))).toEqual([]);
       }
     });
@@ -169,22 +169,27 @@ describe('addAppStacks', () => {
       expect(outputs[STACK_OUTPUTS.deadLetterQueueUrl]?.Value).toEqual({
         Ref: expect.stringMatching(/^DeadLetterQueue/),
       });
-      for (const consumer of SAMPLE_CONSUMERS) {
-        expect(outputs[functionNameOutputKey(consumer.name)]?.Value).toEqual({
-          Ref: expect.stringMatching(new RegExp(`^${consumer.id}Function`)),
+      for (const manifest of MANIFESTS) {
+        expect(outputs[functionNameOutputKey(manifest.service)]?.Value).toEqual({
+          Ref: expect.stringMatching(new RegExp(`^${manifest.id}Function`)),
         });
       }
     });
 
     test('keeps the same functions and environment as the AWS stack', () => {
-      for (const consumer of SAMPLE_CONSUMERS) {
+      for (const manifest of MANIFESTS) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           Runtime: 'nodejs24.x',
           Environment: {
             Variables: Match.objectLike({
-              [ENV.SERVICE_NAME]: consumer.name,
+              [ENV.SERVICE_NAME]: manifest.service,
               [ENV.IDEMPOTENCY_TABLE_NAME]: { Ref: Match.stringLikeRegexp('^IdempotencyTable') },
-              [consumer.tableEnvironmentVariable]: { Ref: Match.stringLikeRegexp(`^${consumer.id}Table`) },
+              ...Object.fromEntries(
+                Object.keys(manifest.tables).map((variable) => [
+                  variable,
+                  { Ref: Match.stringLikeRegexp(`^${manifest.id}Table`) },
+                ]),
+              ),
             }),
           },
         });

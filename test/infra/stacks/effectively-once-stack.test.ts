@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { MANIFESTS } from '../../../functions/manifests';
 import { addAppStacks, PLACEHOLDER_CLUSTER_ARN, parseAppConfig } from '../../../infra/app-stacks';
-import { SAMPLE_CONSUMERS } from '../../../infra/sample-consumers';
+import type { ConsumerTable } from '../../../infra/constructs/consumer-table';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../../infra/stack-outputs';
 import { EffectivelyOnceStack } from '../../../infra/stacks/effectively-once-stack';
 import { CONSUMER_TABLE_SCHEMA, ENV, MetricName } from '../../../shared';
@@ -16,6 +17,19 @@ function dashboardBody(template: Template): string {
   const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
   const parts = (dashboard?.Properties.DashboardBody['Fn::Join'][1] ?? []) as unknown[];
   return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
+}
+
+/** Every manifest table, as [service, variable] pairs. */
+const MANIFEST_TABLES = MANIFESTS.flatMap((m) =>
+  Object.keys(m.tables).map((variable) => [m.service, variable] as const),
+);
+
+/** The logical id of a consumer's table, from the stack's own record of it (not a prefix search). */
+function tableLogicalId(stack: EffectivelyOnceStack, service: string, variable: string): string {
+  const table: ConsumerTable | undefined = stack.consumerTables.get(service)?.[variable];
+  const resource = table?.table.node.defaultChild;
+  if (!(resource instanceof CfnElement)) throw new Error(`no table ${variable} for ${service}`);
+  return stack.getLogicalId(resource);
 }
 
 describe('EffectivelyOnceStack (the app with no context)', () => {
@@ -43,72 +57,93 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
     });
   });
 
-  test.each(
-    SAMPLE_CONSUMERS.map((c) => [c.name, c] as const),
-  )('%s reads each of its topics', (_, consumer) => {
-    for (const topic of consumer.topics) {
+  test.each(MANIFESTS.map((m) => [m.service, m] as const))('%s reads each of its topics', (_, manifest) => {
+    for (const topic of manifest.topics) {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         Topics: [topic],
-        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `${consumer.name}.${topic}` },
-        FunctionName: { Ref: Match.stringLikeRegexp(`^${consumer.id}Function`) },
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `${manifest.service}.${topic}` },
+        FunctionName: { Ref: Match.stringLikeRegexp(`^${manifest.id}Function`) },
       });
     }
   });
 
   test.each(
-    SAMPLE_CONSUMERS.map((c) => [c.name, c] as const),
-  )('%s has its own pk/sk table, named in its environment, with exactly its declared actions on it', (_, consumer) => {
-    const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) =>
-      id.startsWith(`${consumer.id}Table`),
-    );
-    expect(tableId).toBeDefined();
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: CONSUMER_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
-        { AttributeName: CONSUMER_TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      DeletionProtectionEnabled: true,
+    MANIFEST_TABLES,
+  )("%s's %s is its own pk/sk table, named in its environment, with exactly its manifest's actions on it", (service, variable) => {
+    const manifest = MANIFESTS.find((m) => m.service === service);
+    const tableId = tableLogicalId(stack, service, variable);
+    // The table the consumer names, and not just any pk/sk table of the stack, has the schema and settings.
+    const consumerTables = template.findResources('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: CONSUMER_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: CONSUMER_TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
     });
+    expect(Object.keys(consumerTables)).toContain(tableId);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({
-          [consumer.tableEnvironmentVariable]: { Ref: tableId },
-          [ENV.SERVICE_NAME]: consumer.name,
-        }),
+        Variables: Match.objectLike({ [variable]: { Ref: tableId }, [ENV.SERVICE_NAME]: service }),
       },
     });
-    const statements = roleStatements(template, `${consumer.id}Role`);
+    const statements = roleStatements(template, `${manifest?.id}Role`);
     const onTable = statements.filter((s) => JSON.stringify(s.resources).includes(`"${tableId}"`));
     expect(onTable).toEqual([
       {
         effect: 'Allow',
-        actions: [...consumer.tableActions].sort(),
+        actions: [...(manifest?.tables[variable]?.actions ?? ['none declared'])].sort(),
         resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }],
       },
     ]);
   });
 
-  test('the sample consumers are granted only what their handlers call on their tables', () => {
+  test("the sample consumers' manifests grant only what their handlers call on their tables", () => {
     // The lists are checked against the handlers' real requests by test/integration/functions/table-actions.test.ts.
-    expect(Object.fromEntries(SAMPLE_CONSUMERS.map((c) => [c.name, [...c.tableActions].sort()]))).toEqual({
-      'essay-lifecycle': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      spellchecker: ['dynamodb:PutItem'],
+    const declared = MANIFESTS.map((m) => [
+      m.service,
+      Object.fromEntries(Object.entries(m.tables).map(([variable, t]) => [variable, [...t.actions].sort()])),
+    ]);
+    expect(Object.fromEntries(declared)).toEqual({
+      'essay-lifecycle': {
+        ESSAY_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      },
+      spellchecker: { SPELLCHECK_TABLE_NAME: ['dynamodb:PutItem'] },
     });
   });
 
   test('the essay-lifecycle consumer cannot touch the spellchecker table', () => {
-    const spellTable = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) =>
-      id.startsWith('SpellcheckerTable'),
-    );
-    const statements = roleStatements(template, 'EssayLifecycleRole');
-    expect(statements.flatMap((s) => s.resources)).not.toContainEqual({ 'Fn::GetAtt': [spellTable, 'Arn'] });
+    const spellTable = tableLogicalId(stack, 'spellchecker', 'SPELLCHECK_TABLE_NAME');
+    const mentions = (role: string) =>
+      JSON.stringify(roleStatements(template, role)).includes(`"${spellTable}"`);
+    // The table is in the template and its own consumer's role names it, so the check below can see it.
+    expect(template.findResources('AWS::DynamoDB::Table')[spellTable]).toBeDefined();
+    expect(mentions('SpellcheckerRole')).toBe(true);
+    expect(mentions('EssayLifecycleRole')).toBe(false);
+  });
+
+  test('keeps the logical ids of its stateful resources: a new id would replace them, and their data', () => {
+    // Construct ids never change once deployed (the manifest's `id`, `<id>Table` for its first table).
+    const ids = (type: string) => Object.keys(template.findResources(type)).sort();
+    expect(ids('AWS::DynamoDB::Table')).toEqual([
+      'EssayLifecycleTable32B6FC86',
+      'IdempotencyTable48612DF4',
+      'SpellcheckerTable6A49B2B0',
+    ]);
+    expect(ids('AWS::SQS::Queue')).toEqual(['DeadLetterQueue11C2C8AA']);
+    expect(ids('AWS::S3::Bucket')).toEqual(['DeadLetterQueueSpillBucket457D16C5']);
+    expect(ids('AWS::Logs::LogGroup')).toEqual([
+      'EssayLifecycleLogGroupB4D87030',
+      'SpellcheckerLogGroup2ED16682',
+    ]);
   });
 
   test('the dashboard shows the layer counters per consumer, table throttles and the DLQ depth', () => {
     const body = dashboardBody(template);
-    for (const consumer of SAMPLE_CONSUMERS) {
+    for (const manifest of MANIFESTS) {
       for (const metric of [
         MetricName.PROCESSED,
         MetricName.DUPLICATE,
@@ -116,7 +151,7 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
         MetricName.RELEASED,
         MetricName.TAKEOVER,
       ]) {
-        expect(body).toContain(`["KafkaIdempotency","${metric}","service","${consumer.name}"`);
+        expect(body).toContain(`["KafkaIdempotency","${metric}","service","${manifest.service}"`);
       }
     }
     expect(body).toMatch(/"AWS\/DynamoDB","ReadThrottleEvents","TableName","\{"Ref":"IdempotencyTable/);
@@ -130,7 +165,7 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
     for (const key of [
       STACK_OUTPUTS.idempotencyTableName,
       STACK_OUTPUTS.deadLetterQueueUrl,
-      ...SAMPLE_CONSUMERS.map((c) => functionNameOutputKey(c.name)),
+      ...MANIFESTS.map((m) => functionNameOutputKey(m.service)),
     ]) {
       expect(Object.keys(outputs)).toContain(key);
     }
