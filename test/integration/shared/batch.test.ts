@@ -1,6 +1,5 @@
 import type { MSKEvent } from 'aws-lambda';
 import { envelope, mskEvent, type RecordSpec } from '../../../scripts/lib/msk-events';
-import { countRequests } from '../../../scripts/lib/sdk-middleware';
 import {
   BatchRetryError,
   type Clock,
@@ -10,6 +9,7 @@ import {
   Idempotency,
   RetryableError,
 } from '../../../shared';
+import { countRequests } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../helpers/recorders';
 

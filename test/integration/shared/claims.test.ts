@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countRequests } from '../../../scripts/lib/sdk-middleware';
 import {
   DeadLetterUnavailableError,
   decodeEvent,
@@ -13,6 +12,7 @@ import {
   RecordStatus,
   RetryableError,
 } from '../../../shared';
+import { countRequests } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   bytesOf,

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../scripts/lib/dynamodb-local';
-import { type AttemptInfo, type Fault, injectFaults } from '../../../scripts/lib/sdk-middleware';
 import {
   type EventEnvelope,
   MetricName,
@@ -13,6 +11,8 @@ import {
   RetryableError,
   StoreUnavailableError,
 } from '../../../shared';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../tools/testing/dynamodb-local';
+import { type AttemptInfo, type Fault, injectFaults } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,

@@ -11,7 +11,6 @@ import {
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { injectFaults } from '../../../scripts/lib/sdk-middleware';
 import {
   FencedDynamoDBPersistenceLayer,
   type FencedDynamoDBPersistenceLayerOptions,
@@ -21,6 +20,7 @@ import {
   RecordStatus,
   StoreUnavailableError,
 } from '../../../shared';
+import { injectFaults } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import { deferred, ManualClock, must, readRecord } from '../../helpers/layer';
 

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type AttemptInfo, type Fault, injectFaults } from '../../../scripts/lib/sdk-middleware';
 import {
   BusinessConditionFailedError,
   type EventEnvelope,
@@ -14,6 +13,7 @@ import {
   type TransactionalWrite,
   withWrites,
 } from '../../../shared';
+import { type AttemptInfo, type Fault, injectFaults } from '../../../tools/testing/sdk-middleware';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,
