@@ -15,6 +15,7 @@ import type {
 import { type BatchRecord, DEFAULT_INPUT_LIMITS, decodeMskEvent, type InputLimits } from './kafka';
 import type { IdempotencyKey } from './keys';
 import { MetricName } from './observability';
+import { DEFAULTS, integerOption } from './options';
 import type { IdempotencyRecord } from './store';
 
 /** The Kafka partial batch response: the first failed offset of each affected partition. */
@@ -77,12 +78,12 @@ export interface KafkaHandlerOptions {
   readonly partialBatchResponse?: boolean;
   /**
    * Partitions processed at the same time (records of one partition always run in offset order).
-   * @default 4
+   * @default 4 (`DEFAULTS.partitionConcurrency`)
    */
   readonly partitionConcurrency?: number;
   /**
    * Claims in flight at once within one partition, taken ahead of the handlers.
-   * @default 16
+   * @default 16 (`DEFAULTS.claimConcurrency`)
    */
   readonly claimConcurrency?: number;
   /**
@@ -164,8 +165,18 @@ export function parseData<S extends z.ZodType>(schema: S, envelope: EventEnvelop
 export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
   const idem = options.idempotency;
   const partialBatchResponse = options.partialBatchResponse ?? false;
-  const partitionConcurrency = positive('partitionConcurrency', options.partitionConcurrency ?? 4);
-  const claimConcurrency = positive('claimConcurrency', options.claimConcurrency ?? 16);
+  const partitionConcurrency = integerOption(
+    'partitionConcurrency',
+    options.partitionConcurrency ?? DEFAULTS.partitionConcurrency,
+    { min: 1 },
+  );
+  const claimConcurrency = integerOption(
+    'claimConcurrency',
+    options.claimConcurrency ?? DEFAULTS.claimConcurrency,
+    {
+      min: 1,
+    },
+  );
   const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
   for (const [name, value] of Object.entries(options.limits ?? {})) {
     if (!Object.hasOwn(DEFAULT_INPUT_LIMITS, name)) {
@@ -173,7 +184,7 @@ export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
         `Option limits.${name} is not a limit; use ${Object.keys(DEFAULT_INPUT_LIMITS).join(', ')}.`,
       );
     }
-    (limits as unknown as Record<string, number>)[name] = positive(`limits.${name}`, value);
+    (limits as unknown as Record<string, number>)[name] = integerOption(`limits.${name}`, value, { min: 1 });
   }
   // A Map, never a property lookup: the event type is the record's content (`constructor`, say).
   const routes = new Map(Object.entries(options.routes));
@@ -536,11 +547,4 @@ async function forEachLimited<T>(
 ): Promise<void> {
   const limit = limiter(concurrency);
   await Promise.all(items.map((item) => limit(() => fn(item))));
-}
-
-function positive(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`Option ${option} must be an integer >= 1, got ${value}.`);
-  }
-  return value;
 }

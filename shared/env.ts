@@ -2,6 +2,11 @@
  * Reads configuration from environment variables, failing at cold start with the variable's name.
  */
 
+import { type IntegerBounds, integerRange, isIntegerWithin } from './options';
+
+/** Bounds of {@link envInteger}, both inclusive. */
+export type { IntegerBounds } from './options';
+
 /**
  * Returns a required environment variable, or throws `Environment variable X is required`.
  *
@@ -77,21 +82,6 @@ export function envChoice<T extends string>(
 }
 
 /**
- * Bounds of {@link envInteger}, both inclusive.
- *
- * @example
- * ```ts
- * const bounds: IntegerBounds = { min: 0, max: 900_000 };
- * ```
- */
-export interface IntegerBounds {
-  /** Smallest value accepted. */
-  readonly min: number;
-  /** Largest value accepted. */
-  readonly max: number;
-}
-
-/**
  * Parses an optional integer environment variable: `undefined` when unset or empty, else a base-10
  * integer within `bounds`. Anything else (`1e3`, `10ms`, `-1`, `1.5`) throws naming the variable,
  * the value and the range, so a typo fails the cold start instead of silently using a default.
@@ -110,9 +100,9 @@ export function envInteger(
   if (value === undefined) return undefined;
   const text = value.trim();
   const parsed = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < bounds.min || parsed > bounds.max) {
+  if (!isIntegerWithin(parsed, bounds)) {
     throw new Error(
-      `Environment variable ${name} must be an integer from ${bounds.min} to ${bounds.max}, got ${JSON.stringify(value)}.`,
+      `Environment variable ${name} must be ${integerRange(bounds)}, got ${JSON.stringify(value)}.`,
     );
   }
   return parsed;

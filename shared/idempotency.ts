@@ -19,6 +19,7 @@ import {
   type LayerMetrics,
   MetricName,
 } from './observability';
+import { DEFAULTS, integerOption } from './options';
 import {
   type Claim,
   type Clock,
@@ -60,7 +61,7 @@ export interface IdempotencyOptions {
   readonly keyStrategy?: KeyStrategy;
   /**
    * How long (seconds) a finished record is kept, for event types without their own TTL.
-   * @default 86400 (24 hours)
+   * @default 86400 (24 hours, `DEFAULTS.ttlSeconds`)
    */
   readonly defaultTtlSeconds?: number;
   /**
@@ -70,17 +71,17 @@ export interface IdempotencyOptions {
   readonly eventTypeTtlSeconds?: Readonly<Record<string, number>>;
   /**
    * Added to the Lambda's remaining time to form the processing lease (ms).
-   * @default 10000
+   * @default 10000 (`DEFAULTS.leaseMarginMs`)
    */
   readonly leaseMarginMs?: number;
   /**
    * Processing lease (ms) when no Lambda context is given. Never infinite.
-   * @default 60000
+   * @default 60000 (`DEFAULTS.fallbackLeaseMs`)
    */
   readonly fallbackLeaseMs?: number;
   /**
    * How long (ms) a takeover waits after a lease ends, to absorb clock differences.
-   * @default 1000
+   * @default 1000 (`DEFAULTS.clockSkewMs`)
    */
   readonly clockSkewMs?: number;
   /**
@@ -90,8 +91,8 @@ export interface IdempotencyOptions {
    */
   readonly failureMode?: FailureMode;
   /**
-   * Largest JSON result (bytes) cached in a record; larger results complete without it.
-   * @default 131072
+   * Largest JSON result (bytes) cached in a record; larger results complete without it (at most 350000).
+   * @default 131072 (`DEFAULTS.maxResultBytes`)
    */
   readonly maxResultBytes?: number;
   /**
@@ -305,13 +306,28 @@ export class Idempotency {
       );
     }
     this.keyStrategy = strategy;
-    this.defaultTtlSeconds = positiveInteger('defaultTtlSeconds', options.defaultTtlSeconds ?? 86_400);
+    this.defaultTtlSeconds = integerOption(
+      'defaultTtlSeconds',
+      options.defaultTtlSeconds ?? DEFAULTS.ttlSeconds,
+      {
+        min: 1,
+      },
+    );
     const perType = options.eventTypeTtlSeconds ?? {};
-    for (const [eventType, ttl] of Object.entries(perType))
-      positiveInteger(`eventTypeTtlSeconds['${eventType}']`, ttl);
+    for (const [eventType, ttl] of Object.entries(perType)) {
+      integerOption(`eventTypeTtlSeconds['${eventType}']`, ttl, { min: 1 });
+    }
     this.eventTypeTtlSeconds = new Map(Object.entries(perType));
-    this.leaseMarginMs = positiveInteger('leaseMarginMs', options.leaseMarginMs ?? 10_000, true);
-    this.fallbackLeaseMs = positiveInteger('fallbackLeaseMs', options.fallbackLeaseMs ?? 60_000);
+    this.leaseMarginMs = integerOption('leaseMarginMs', options.leaseMarginMs ?? DEFAULTS.leaseMarginMs, {
+      min: 0,
+    });
+    this.fallbackLeaseMs = integerOption(
+      'fallbackLeaseMs',
+      options.fallbackLeaseMs ?? DEFAULTS.fallbackLeaseMs,
+      {
+        min: 1,
+      },
+    );
     const failureMode = options.failureMode ?? 'fail-closed';
     if (failureMode !== 'fail-closed' && failureMode !== 'fail-open') {
       throw new TypeError(
@@ -325,8 +341,8 @@ export class Idempotency {
       tableName: options.tableName,
       ...(options.client ? { client: options.client } : {}),
       clock: this.clock,
-      clockSkewMs: options.clockSkewMs ?? 1000,
-      maxResultBytes: options.maxResultBytes ?? 131_072,
+      ...(options.clockSkewMs === undefined ? {} : { clockSkewMs: options.clockSkewMs }),
+      ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }),
     });
     this.logger = options.logger ?? defaultLogger(this.service);
     this.metrics = options.metrics ?? defaultMetrics(this.service);
@@ -776,11 +792,4 @@ export class Idempotency {
         : {}),
     };
   }
-}
-
-function positiveInteger(option: string, value: number, allowZero = false): number {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new TypeError(`Option ${option} must be an integer >= ${allowZero ? 0 : 1}, got ${value}.`);
-  }
-  return value;
 }

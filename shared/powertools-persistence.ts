@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IDEMPOTENCY_TABLE_SCHEMA, RecordStatus } from './constants';
 import { LeaseLostError, PermanentError, StoreUnavailableError } from './errors';
+import { DEFAULTS, integerOption, MAX_RESULT_BYTES_LIMIT } from './options';
 import {
   type Clock,
   conditionFailureAttributes,
@@ -43,18 +44,18 @@ export interface FencedDynamoDBPersistenceLayerOptions {
    * Processing lease (ms) written when Powertools knows no remaining time (no Lambda context
    * registered, or a remaining time of 0). A crashed attempt then blocks its key for this long,
    * never for the whole record expiry.
-   * @default 60000
+   * @default 60000 (`DEFAULTS.fallbackLeaseMs`)
    */
   readonly fallbackLeaseMs?: number;
   /**
    * How long (ms) a takeover waits after a lease ends, to absorb clock differences between workers.
-   * @default 1000
+   * @default 1000 (`DEFAULTS.clockSkewMs`)
    */
   readonly clockSkewMs?: number;
   /**
    * Largest JSON-encoded result (bytes) cached in a record. A larger result completes the record
-   * without it (`result_omitted: 'too-large'`), and a duplicate then returns `undefined`.
-   * @default 131072
+   * without it (`result_omitted: 'too-large'`), and a duplicate then returns `undefined`. At most 350000.
+   * @default 131072 (`DEFAULTS.maxResultBytes`)
    */
   readonly maxResultBytes?: number;
   /**
@@ -161,19 +162,20 @@ export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
     }
     this.tableName = options.tableName;
     this.client = toDocumentClient(options.client);
-    this.fallbackLeaseMs = positiveInteger('fallbackLeaseMs', options.fallbackLeaseMs ?? 60_000);
-    const skew = options.clockSkewMs ?? 1000;
-    if (!Number.isFinite(skew) || skew < 0) {
-      throw new TypeError(`Option clockSkewMs must be a finite number >= 0, got ${skew}.`);
-    }
-    this.clockSkewMs = skew;
-    const maxResultBytes = options.maxResultBytes ?? 131_072;
-    if (!Number.isInteger(maxResultBytes) || maxResultBytes < 0 || maxResultBytes > 350_000) {
-      throw new TypeError(
-        `Option maxResultBytes must be an integer from 0 to 350000 (DynamoDB items are limited to 400 KB), got ${maxResultBytes}.`,
-      );
-    }
-    this.maxResultBytes = maxResultBytes;
+    this.fallbackLeaseMs = integerOption(
+      'fallbackLeaseMs',
+      options.fallbackLeaseMs ?? DEFAULTS.fallbackLeaseMs,
+      {
+        min: 1,
+      },
+    );
+    this.clockSkewMs = integerOption('clockSkewMs', options.clockSkewMs ?? DEFAULTS.clockSkewMs, { min: 0 });
+    this.maxResultBytes = integerOption(
+      'maxResultBytes',
+      options.maxResultBytes ?? DEFAULTS.maxResultBytes,
+      { min: 0, max: MAX_RESULT_BYTES_LIMIT },
+      'DynamoDB items are limited to 400 KB',
+    );
     this.clock = options.clock ?? systemClock;
   }
 
@@ -452,13 +454,6 @@ function toDocumentClient(
     return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
   throw new TypeError('Option client must be a DynamoDBDocumentClient or a DynamoDBClient.');
-}
-
-function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`Option ${option} must be an integer >= 1, got ${value}.`);
-  }
-  return value;
 }
 
 function conditionFailureItem(error: unknown): StoredItem | undefined | null {

@@ -22,6 +22,7 @@ import {
   StoreUnavailableError,
 } from './errors';
 import type { IdempotencyKey } from './keys';
+import { DEFAULTS, integerOption, MAX_RESULT_BYTES_LIMIT } from './options';
 
 /** A source of the current time in epoch milliseconds. Injected in tests to simulate skew. */
 export interface Clock {
@@ -110,12 +111,14 @@ export interface IdempotencyStoreOptions {
   readonly clock?: Clock;
   /**
    * How long (ms) a takeover waits after a lease ends, to absorb clock differences between workers.
-   * @default 1000
+   * An integer >= 0.
+   * @default 1000 (`DEFAULTS.clockSkewMs`)
    */
   readonly clockSkewMs?: number;
   /**
-   * Largest JSON result (bytes) cached in a record; larger results complete without it.
-   * @default 131072
+   * Largest JSON result (bytes) cached in a record; larger results complete without it. An integer
+   * from 0 to 350000.
+   * @default 131072 (`DEFAULTS.maxResultBytes`)
    */
   readonly maxResultBytes?: number;
 }
@@ -163,7 +166,11 @@ export function createDocumentClient(
   config: DynamoDBClientConfig & { readonly endpoint?: string | undefined } = {},
 ): DynamoDBDocumentClient {
   const { endpoint, ...rest } = config;
-  const base = new DynamoDBClient({ maxAttempts: 4, ...rest, ...(endpoint ? { endpoint } : {}) });
+  const base = new DynamoDBClient({
+    maxAttempts: DEFAULTS.sdkMaxAttempts,
+    ...rest,
+    ...(endpoint ? { endpoint } : {}),
+  });
   return DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -203,13 +210,13 @@ export class IdempotencyStore {
     this.tableName = options.tableName;
     this.client = options.client ?? createDocumentClient();
     this.clock = options.clock ?? systemClock;
-    this.clockSkewMs = nonNegative('clockSkewMs', options.clockSkewMs ?? 1000);
-    this.maxResultBytes = nonNegative('maxResultBytes', options.maxResultBytes ?? 131_072);
-    if (this.maxResultBytes > 350_000) {
-      throw new TypeError(
-        `Option maxResultBytes must be at most 350000 (DynamoDB items are limited to 400 KB), got ${this.maxResultBytes}.`,
-      );
-    }
+    this.clockSkewMs = integerOption('clockSkewMs', options.clockSkewMs ?? DEFAULTS.clockSkewMs, { min: 0 });
+    this.maxResultBytes = integerOption(
+      'maxResultBytes',
+      options.maxResultBytes ?? DEFAULTS.maxResultBytes,
+      { min: 0, max: MAX_RESULT_BYTES_LIMIT },
+      'DynamoDB items are limited to 400 KB',
+    );
   }
 
   /**
@@ -678,13 +685,6 @@ function cancellationReasons(
 
 function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { name?: string }).name : undefined;
-}
-
-function nonNegative(option: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new TypeError(`Option ${option} must be a finite number >= 0, got ${value}.`);
-  }
-  return value;
 }
 
 function truncate(text: string, max: number): string {

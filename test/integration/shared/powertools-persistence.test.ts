@@ -628,7 +628,7 @@ describe('FencedDynamoDBPersistenceLayer options', () => {
   test.each([
     [{ tableName: '' }, /Option tableName must be a non-empty string, got ""/],
     [{ tableName: 't', fallbackLeaseMs: 0 }, /Option fallbackLeaseMs must be an integer >= 1, got 0/],
-    [{ tableName: 't', clockSkewMs: -1 }, /Option clockSkewMs must be a finite number >= 0, got -1/],
+    [{ tableName: 't', clockSkewMs: -1 }, /Option clockSkewMs must be an integer >= 0, got -1/],
     [
       { tableName: 't', maxResultBytes: 400_000 },
       /Option maxResultBytes must be an integer from 0 to 350000/,

@@ -58,9 +58,14 @@ describe('Idempotency options', () => {
     ['fallbackLeaseMs', 0, /Option fallbackLeaseMs must be an integer >= 1, got 0/],
     ['fallbackLeaseMs', Number.POSITIVE_INFINITY, /Option fallbackLeaseMs .*got Infinity/],
     ['failureMode', 'open', /Option failureMode .*got "open"/],
-    ['clockSkewMs', -1, /Option clockSkewMs must be a finite number >= 0, got -1/],
+    ['clockSkewMs', -1, /Option clockSkewMs must be an integer >= 0, got -1/],
     ['clockSkewMs', Number.NaN, /Option clockSkewMs .*got NaN/],
-    ['maxResultBytes', 400_000, /Option maxResultBytes must be at most 350000 .*got 400000/],
+    ['clockSkewMs', 0.5, /Option clockSkewMs must be an integer >= 0, got 0.5/],
+    [
+      'maxResultBytes',
+      400_000,
+      /Option maxResultBytes must be an integer from 0 to 350000 \(DynamoDB items are limited to 400 KB\), got 400000\./,
+    ],
     ['maxResultBytes', -1, /Option maxResultBytes .*got -1/],
   ])('%s = %p is a TypeError naming the option and the value', (option, value, message) => {
     const build = () => layer({ [option]: value });
@@ -87,7 +92,7 @@ describe('IdempotencyStore options', () => {
   test.each([
     ['tableName', '', /Option tableName/],
     ['clockSkewMs', -0.5, /Option clockSkewMs .*got -0.5/],
-    ['maxResultBytes', 350_001, /Option maxResultBytes must be at most 350000/],
+    ['maxResultBytes', 350_001, /Option maxResultBytes must be an integer from 0 to 350000/],
   ])('%s = %p is a TypeError naming the option', (option, value, message) => {
     expect(() => store({ [option]: value })).toThrow(TypeError);
     expect(() => store({ [option]: value })).toThrow(message);
