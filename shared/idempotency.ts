@@ -22,6 +22,7 @@ import {
 import { DEFAULTS, integerOption } from './options';
 import {
   type Claim,
+  type ClaimResult,
   type Clock,
   type CompletionResult,
   type IdempotencyRecord,
@@ -417,7 +418,7 @@ export class Idempotency {
       ? Math.max(0, options.lambdaContext.getRemainingTimeInMillis()) + this.leaseMarginMs
       : this.fallbackLeaseMs;
     const claimStarted = this.clock.now();
-    let claimed: Awaited<ReturnType<IdempotencyStore['claim']>>;
+    let claimed: ClaimResult;
     try {
       claimed = await this.store.claim(key, {
         leaseMs,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import {
   IdempotencyInvalidStatusError,
@@ -8,16 +7,18 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { IDEMPOTENCY_TABLE_SCHEMA, RecordStatus } from './constants';
-import { LeaseLostError, PermanentError, StoreUnavailableError } from './errors';
-import { DEFAULTS, integerOption, MAX_RESULT_BYTES_LIMIT } from './options';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RecordStatus } from './constants';
+import { LeaseLostError, PermanentError } from './errors';
+import { DEFAULTS, integerOption } from './options';
 import {
+  type Claim,
   type Clock,
-  conditionFailureAttributes,
   createDocumentClient,
-  encodeResult,
-  systemClock,
+  documentClientOf,
+  IdempotencyStore,
+  type RecordKey,
+  type IdempotencyRecord as StoredRecord,
 } from './store';
 
 /**
@@ -65,34 +66,6 @@ export interface FencedDynamoDBPersistenceLayerOptions {
   readonly clock?: Clock;
 }
 
-// Attribute name placeholders, so that expressions read like the state machine (DESIGN.md §3).
-const NAMES = {
-  '#id': IDEMPOTENCY_TABLE_SCHEMA.partitionKey,
-  '#exp': IDEMPOTENCY_TABLE_SCHEMA.ttlAttribute,
-  '#status': 'status',
-  '#owner': 'owner',
-  '#lease': 'lease_expires_at',
-} as const;
-
-const IS_ABSENT = 'attribute_not_exists(#id)';
-const IS_EXPIRED = '#exp < :nowSeconds';
-const LEASE_IS_OVER = '(#status = :processing AND #lease < :takeoverBefore)';
-const CLAIMABLE = `${IS_ABSENT} OR ${IS_EXPIRED} OR ${LEASE_IS_OVER}`;
-const HELD_BY_ME = '#owner = :owner AND #status = :processing';
-const OWNED_BY_ME = '#owner = :owner';
-
-/** The part of a stored item this layer reads back. */
-interface StoredItem {
-  readonly id: string | undefined;
-  readonly status: string | undefined;
-  readonly owner: string | undefined;
-  readonly leaseExpiresAt: number | undefined;
-  readonly expiration: number | undefined;
-  readonly payloadHash: string | undefined;
-  readonly result: string | undefined;
-  readonly error: string | undefined;
-}
-
 /**
  * A Powertools idempotency persistence layer on this project's DynamoDB table, with its fencing.
  * Switch `makeIdempotent` (or `@idempotent`, or the Middy middleware) to it in one line; the
@@ -101,15 +74,20 @@ interface StoredItem {
  *
  * - every claim writes a fresh random **owner token**; an SDK retry of a committed claim finds its
  *   own token (via `ALL_OLD`) and succeeds instead of reporting "already in progress";
- * - completion is conditional on `owner = mine AND status = processing`, release on `owner = mine`:
- *   a worker whose lease was taken over gets a {@link LeaseLostError} (wrapped by Powertools in an
- *   `IdempotencyPersistenceLayerError`) and the new owner's record stays intact;
+ * - completion and release are conditional on `owner = mine AND status = processing`: a worker
+ *   whose lease was taken over gets a {@link LeaseLostError} (wrapped by Powertools in an
+ *   `IdempotencyPersistenceLayerError`) and the new owner's record stays intact, and a release never
+ *   deletes a record already completed;
  * - a processing lease is always written (`fallbackLeaseMs` without a Lambda context), so a crash
  *   never blocks a key for the whole expiry;
  * - the result is stored as a JSON string (`Date`s become ISO strings, `undefined` members are
  *   dropped); a result that cannot be encoded or is too large completes the record without it;
  * - the key is computed once, when the claim is made: a function that mutates its input still
  *   completes the record it claimed.
+ *
+ * A thin mapping onto {@link IdempotencyStore}: the claim, completion and release are the store's
+ * own (the same conditions as `createKafkaHandler`'s, built once in `transitions.ts`), so the two
+ * paths cannot drift.
  *
  * Records follow this project's schema: `id`, `status` (`processing` · `completed`), `owner`,
  * `lease_expires_at` (epoch ms), `expiration` (epoch seconds, the TTL), `payload_hash` (with
@@ -142,14 +120,11 @@ interface StoredItem {
  * ```
  */
 export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
-  readonly tableName: string;
-  readonly client: DynamoDBDocumentClient;
+  /** The store every request goes through. */
+  readonly store: IdempotencyStore;
   readonly fallbackLeaseMs: number;
-  readonly clockSkewMs: number;
-  readonly maxResultBytes: number;
-  readonly clock: Clock;
-  /** Owner token of the claim this instance holds, by hashed idempotency key. */
-  readonly #owners = new Map<string, string>();
+  /** The claim this instance holds, by hashed idempotency key. */
+  readonly #claims = new Map<string, Claim<RecordKey>>();
   /** The key each payload object was claimed under, so that a mutated payload keeps its key. */
   readonly #keyByPayload = new WeakMap<object, string>();
 
@@ -160,8 +135,6 @@ export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
         `Option tableName must be a non-empty string, got ${JSON.stringify(options?.tableName)}.`,
       );
     }
-    this.tableName = options.tableName;
-    this.client = toDocumentClient(options.client);
     this.fallbackLeaseMs = integerOption(
       'fallbackLeaseMs',
       options.fallbackLeaseMs ?? DEFAULTS.fallbackLeaseMs,
@@ -169,14 +142,13 @@ export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
         min: 1,
       },
     );
-    this.clockSkewMs = integerOption('clockSkewMs', options.clockSkewMs ?? DEFAULTS.clockSkewMs, { min: 0 });
-    this.maxResultBytes = integerOption(
-      'maxResultBytes',
-      options.maxResultBytes ?? DEFAULTS.maxResultBytes,
-      { min: 0, max: MAX_RESULT_BYTES_LIMIT },
-      'DynamoDB items are limited to 400 KB',
-    );
-    this.clock = options.clock ?? systemClock;
+    this.store = new IdempotencyStore({
+      tableName: options.tableName,
+      client: toDocumentClient(options.client),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.clockSkewMs === undefined ? {} : { clockSkewMs: options.clockSkewMs }),
+      ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }),
+    });
   }
 
   /**
@@ -217,210 +189,85 @@ export class FencedDynamoDBPersistenceLayer extends BasePersistenceLayer {
     return super.getHashedIdempotencyKey(data);
   }
 
-  /**
-   * Claim: one conditional write with a fresh owner token, accepted when the record is absent,
-   * expired, or `processing` with a lease that ended more than `clockSkewMs` ago.
-   */
+  /** Claim: {@link IdempotencyStore.claim}, with the payload hash only when payload validation is on. */
   protected override async _putRecord(record: IdempotencyRecord): Promise<void> {
-    const key = record.idempotencyKey;
-    const now = this.clock.now();
-    const owner = randomUUID();
-    // Powertools anchored the lease on Date.now(); re-anchor its length on this layer's clock.
+    const id = record.idempotencyKey;
+    // Powertools anchored the lease on Date.now(); re-anchor its length on the store's clock.
     const leaseMs =
       record.inProgressExpiryTimestamp === undefined
         ? this.fallbackLeaseMs
         : Math.max(0, record.inProgressExpiryTimestamp - Date.now());
-    const withHash = this.isPayloadValidationEnabled() && record.payloadHash !== undefined;
-    const sets = [
-      '#status = :processing',
-      '#owner = :owner',
-      '#lease = :lease',
-      '#exp = :exp',
-      '#claimed = :now',
-      '#attempts = if_not_exists(#attempts, :zero) + :one',
-    ];
-    const removes = ['#result', '#omitted', '#error', '#finished'];
-    const values: Record<string, unknown> = {
-      ':processing': RecordStatus.PROCESSING,
-      ':owner': owner,
-      ':lease': now + leaseMs,
-      ':exp': Math.floor(now / 1000) + this.getExpiresAfterSeconds(),
-      ':now': now,
-      ':zero': 0,
-      ':one': 1,
-      ':nowSeconds': Math.floor(now / 1000),
-      ':takeoverBefore': now - this.clockSkewMs,
-    };
-    if (withHash) {
-      sets.push('#hash = :hash');
-      values[':hash'] = record.payloadHash;
-    } else {
-      removes.push('#hash');
-    }
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: key },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-          ConditionExpression: CLAIMABLE,
-          ExpressionAttributeNames: {
-            ...NAMES,
-            '#claimed': 'claimed_at',
-            '#attempts': 'attempts',
-            '#hash': 'payload_hash',
-            '#result': 'result',
-            '#omitted': 'result_omitted',
-            '#error': 'error',
-            '#finished': 'finished_at',
-          },
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      const existing = conditionFailureItem(error);
-      if (existing === null) throw new StoreUnavailableError('claim', key, error);
-      if (existing?.owner === owner && existing.status === RecordStatus.PROCESSING) {
-        // An SDK retry of our own committed claim: the record already carries our token.
-        this.#owners.set(key, owner);
-        return;
-      }
+    const payloadHash = this.isPayloadValidationEnabled() ? record.payloadHash : undefined;
+    const claimed = await this.store.claim(
+      { id, payloadHash },
+      { leaseMs, ttlSeconds: this.getExpiresAfterSeconds() },
+    );
+    if (claimed.kind === 'exists') {
       throw new IdempotencyItemAlreadyExistsError(
-        `Failed to put record for already existing idempotency key: ${key}`,
-        existing === undefined ? undefined : this.#toPowertoolsRecord(key, existing),
+        `Failed to put record for already existing idempotency key: ${id}`,
+        this.#toPowertoolsRecord(id, claimed.record),
       );
     }
-    this.#owners.set(key, owner);
+    this.#claims.set(id, claimed.claim);
   }
 
   /**
-   * Completion: marks the record `completed` with the result, conditional on this attempt still
-   * holding it. A retry that finds the record already completed by this owner succeeds.
+   * Completion: {@link IdempotencyStore.complete} of this instance's claim on the key.
    *
    * @throws {@link LeaseLostError} when another attempt took the record over (nothing is written).
    */
   protected override async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    const key = record.idempotencyKey;
-    const owner = this.#owners.get(key);
-    if (owner === undefined) throw new LeaseLostError(key, 'complete', undefined);
-    const now = this.clock.now();
-    const encoded = encodeResult(record.responseData, this.maxResultBytes);
-    const sets = ['#status = :completed', '#exp = :exp', '#finished = :now'];
-    const names: Record<string, string> = {
-      '#status': NAMES['#status'],
-      '#owner': NAMES['#owner'],
-      '#exp': NAMES['#exp'],
-      '#lease': NAMES['#lease'],
-      '#finished': 'finished_at',
-    };
-    const values: Record<string, unknown> = {
-      ':owner': owner,
-      ':processing': RecordStatus.PROCESSING,
-      ':completed': RecordStatus.COMPLETED,
-      ':exp': Math.floor(now / 1000) + this.getExpiresAfterSeconds(),
-      ':now': now,
-    };
-    if (encoded.json !== undefined) {
-      sets.push('#result = :result');
-      names['#result'] = 'result';
-      values[':result'] = encoded.json;
-    }
-    if (encoded.omitted !== undefined) {
-      sets.push('#omitted = :omitted');
-      names['#omitted'] = 'result_omitted';
-      values[':omitted'] = encoded.omitted;
-    }
-    if (this.isPayloadValidationEnabled() && record.payloadHash !== undefined) {
-      sets.push('#hash = :hash');
-      names['#hash'] = 'payload_hash';
-      values[':hash'] = record.payloadHash;
-    }
+    const claim = this.#held(record.idempotencyKey, 'complete');
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: key },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE #lease`,
-          ConditionExpression: HELD_BY_ME,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      const existing = conditionFailureItem(error);
-      if (existing === null) throw new StoreUnavailableError('complete', key, error);
-      // A retry of our own committed completion whose response was lost.
-      if (existing?.owner === owner && existing.status === RecordStatus.COMPLETED) return;
-      throw new LeaseLostError(key, 'complete', existing?.owner);
+      await this.store.complete(claim, record.responseData);
     } finally {
-      this.#forget(key, owner);
+      this.#forget(claim);
     }
   }
 
   /**
-   * Release (the function threw): deletes the record, conditional on this attempt owning it. A
-   * record already gone counts as released.
+   * Release (the function threw): {@link IdempotencyStore.release} of this instance's claim on the
+   * key. A record already gone counts as released.
    *
    * @throws {@link LeaseLostError} when another attempt took the record over; it is left intact.
    */
   protected override async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    const key = record.idempotencyKey;
-    const owner = this.#owners.get(key);
-    if (owner === undefined) throw new LeaseLostError(key, 'release', undefined);
+    const claim = this.#held(record.idempotencyKey, 'release');
     try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: key },
-          ConditionExpression: OWNED_BY_ME,
-          ExpressionAttributeNames: { '#owner': NAMES['#owner'] },
-          ExpressionAttributeValues: { ':owner': owner },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      const existing = conditionFailureItem(error);
-      if (existing === null) throw new StoreUnavailableError('release', key, error);
-      if (existing === undefined) return;
-      throw new LeaseLostError(key, 'release', existing.owner);
+      await this.store.release(claim);
     } finally {
-      this.#forget(key, owner);
+      this.#forget(claim);
     }
   }
 
   /**
-   * Reads a record with a strongly consistent read, in Powertools' terms.
+   * Reads a record with a strongly consistent read, in Powertools' terms (an expired one too:
+   * Powertools judges expiry itself).
    *
    * @throws `IdempotencyItemNotFoundError` when there is none.
    */
   protected override async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
-    let item: Record<string, unknown> | undefined;
-    try {
-      const response = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: idempotencyKey },
-          ConsistentRead: true,
-        }),
-      );
-      item = response.Item;
-    } catch (error) {
-      throw new StoreUnavailableError('get', idempotencyKey, error);
-    }
-    if (item === undefined) {
+    const record = await this.store.get(idempotencyKey, { includeExpired: true });
+    if (record === undefined) {
       throw new IdempotencyItemNotFoundError(`No idempotency record for key ${idempotencyKey}`);
     }
-    return this.#toPowertoolsRecord(idempotencyKey, readItem(item));
+    return this.#toPowertoolsRecord(idempotencyKey, record);
   }
 
-  /** Drops the token of a finished attempt, unless a later claim on the key replaced it. */
-  #forget(key: string, owner: string): void {
-    if (this.#owners.get(key) === owner) this.#owners.delete(key);
+  /** The claim this instance holds on a key; without one, nothing may be written. */
+  #held(key: string, operation: 'complete' | 'release'): Claim<RecordKey> {
+    const claim = this.#claims.get(key);
+    if (claim === undefined) throw new LeaseLostError(key, operation, undefined);
+    return claim;
   }
 
-  #toPowertoolsRecord(key: string, item: StoredItem): IdempotencyRecord {
+  /** Drops the claim of a finished attempt, unless a later claim on the key replaced it. */
+  #forget(claim: Claim<RecordKey>): void {
+    if (this.#claims.get(claim.key.id) === claim) this.#claims.delete(claim.key.id);
+  }
+
+  #toPowertoolsRecord(key: string, stored: StoredRecord): IdempotencyRecord {
+    const item = readItem(stored);
     if (item.status === RecordStatus.FAILED) {
       throw new PermanentError(
         `Idempotency key ${key} is recorded as failed (${item.error ?? 'no error stored'}) by another writer of the table; this layer never writes failed records. Delete the record to process the event again.`,
@@ -451,24 +298,30 @@ function toDocumentClient(
   if (client === undefined) return createDocumentClient();
   if (client instanceof DynamoDBDocumentClient) return client;
   if (client instanceof DynamoDBClient) {
-    return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    return documentClientOf(client);
   }
   throw new TypeError('Option client must be a DynamoDBDocumentClient or a DynamoDBClient.');
 }
 
-function conditionFailureItem(error: unknown): StoredItem | undefined | null {
-  const item = conditionFailureAttributes(error);
-  return item === null || item === undefined ? item : readItem(item);
+/** The part of a stored record this layer reads back, checked: any writer may share the table. */
+interface StoredItem {
+  readonly id: string | undefined;
+  readonly status: string | undefined;
+  readonly leaseExpiresAt: number | undefined;
+  readonly expiration: number | undefined;
+  readonly payloadHash: string | undefined;
+  readonly result: string | undefined;
+  readonly error: string | undefined;
 }
 
-function readItem(item: Record<string, unknown>): StoredItem {
+function readItem(stored: StoredRecord): StoredItem {
+  const item = stored as unknown as Record<string, unknown>;
   const error = item.error;
   return {
-    id: stringOrUndefined(item[IDEMPOTENCY_TABLE_SCHEMA.partitionKey]),
+    id: stringOrUndefined(item.id),
     status: stringOrUndefined(item.status),
-    owner: stringOrUndefined(item.owner),
     leaseExpiresAt: numberOrUndefined(item.lease_expires_at),
-    expiration: numberOrUndefined(item[IDEMPOTENCY_TABLE_SCHEMA.ttlAttribute]),
+    expiration: numberOrUndefined(item.expiration),
     payloadHash: stringOrUndefined(item.payload_hash),
     result: stringOrUndefined(item.result),
     error:

@@ -23,6 +23,16 @@ import {
 } from './errors';
 import type { IdempotencyKey } from './keys';
 import { DEFAULTS, integerOption, MAX_RESULT_BYTES_LIMIT } from './options';
+import {
+  claimRequest,
+  completeRequest,
+  conditionFailure,
+  errorName,
+  failRequest,
+  judge,
+  releaseRequest,
+  type Transition,
+} from './transitions';
 
 /** A source of the current time in epoch milliseconds. Injected in tests to simulate skew. */
 export interface Clock {
@@ -75,9 +85,23 @@ export interface RecordContext {
   readonly coordinates?: RecordCoordinates | undefined;
 }
 
+/**
+ * What a claim names: the record's id, and what is stored with it. An {@link IdempotencyKey} is
+ * one; the Powertools persistence layer claims its own keys, with a payload hash only when payload
+ * validation is on.
+ */
+export interface RecordKey {
+  /** The record's partition key. */
+  readonly id: string;
+  /** Stored as `payload_hash`; `undefined` stores none. */
+  readonly payloadHash?: string | undefined;
+  /** Stored as `event_type`, for people reading the table. */
+  readonly eventType?: string | undefined;
+}
+
 /** A claim held by this attempt: what completion, release and failure are fenced with. */
-export interface Claim {
-  readonly key: IdempotencyKey;
+export interface Claim<K extends RecordKey = IdempotencyKey> {
+  readonly key: K;
   /** This attempt's owner token. */
   readonly owner: string;
   /** Epoch ms at which this attempt's lease ends. */
@@ -91,9 +115,22 @@ export interface Claim {
 }
 
 /** Result of a claim: held by this attempt, or the record that stands in the way. */
-export type ClaimResult =
-  | { readonly kind: 'claimed'; readonly claim: Claim }
+export type ClaimResult<K extends RecordKey = IdempotencyKey> =
+  | { readonly kind: 'claimed'; readonly claim: Claim<K> }
   | { readonly kind: 'exists'; readonly record: IdempotencyRecord };
+
+/** What {@link IdempotencyStore.claim} is asked for besides the key. */
+export interface ClaimOptions {
+  /** Length (ms) of the processing lease, from now. */
+  readonly leaseMs: number;
+  /** TTL (seconds) of the record, now and on completion. */
+  readonly ttlSeconds: number;
+  /**
+   * Context stored with the record, for people reading the table.
+   * @default none
+   */
+  readonly context?: RecordContext;
+}
 
 /** Options of {@link IdempotencyStore}. */
 export interface IdempotencyStoreOptions {
@@ -137,21 +174,8 @@ export const MAX_TRANSACTIONAL_WRITES = 99;
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_GET_MAX_ROUNDS = 8;
-
-// Attribute name placeholders, so that expressions read like the state machine.
-const NAMES = {
-  '#id': IDEMPOTENCY_TABLE_SCHEMA.partitionKey,
-  '#exp': IDEMPOTENCY_TABLE_SCHEMA.ttlAttribute,
-  '#status': 'status',
-  '#owner': 'owner',
-  '#lease': 'lease_expires_at',
-} as const;
-
-const IS_ABSENT = 'attribute_not_exists(#id)';
-const IS_EXPIRED = '#exp < :nowSeconds';
-const LEASE_IS_OVER = '(#status = :processing AND #lease < :takeoverBefore)';
-const CLAIMABLE = `${IS_ABSENT} OR ${IS_EXPIRED} OR ${LEASE_IS_OVER}`;
-const HELD_BY_ME = '#owner = :owner AND #status = :processing';
+/** Longest error message stored in a `failed` record. */
+const MAX_STORED_ERROR_CHARS = 4000;
 
 /**
  * Creates a DynamoDB document client configured for the layer: the SDK's standard retry strategy,
@@ -171,21 +195,37 @@ export function createDocumentClient(
     ...rest,
     ...(endpoint ? { endpoint } : {}),
   });
-  return DynamoDBDocumentClient.from(base, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  return documentClientOf(base);
+}
+
+/**
+ * Wraps a low-level client the way the layer needs (`removeUndefinedValues`); middleware added to
+ * `base` still applies.
+ *
+ * @example
+ * ```ts
+ * const doc = documentClientOf(new DynamoDBClient({ region: 'eu-west-1' }));
+ * ```
+ */
+export function documentClientOf(base: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 /**
  * The DynamoDB idempotency store: every state change is one conditional write, fenced by the
- * owner token of the attempt that holds the record.
+ * owner token of the attempt that holds the record. The requests are built in `transitions.ts`
+ * (written once); this store is the only code that sends them.
  *
  * ```
  * (absent | expired | processing with lease over) --claim--> processing(owner=me)
- * processing(owner=me) --complete--> completed
- * processing(owner=me) --release---> (deleted)
- * processing(owner=me) --fail------> failed
+ * processing(owner=me) --complete--> completed      (condition: owner=me AND status=processing)
+ * processing(owner=me) --release---> (deleted)      (condition: owner=me AND status=processing)
+ * processing(owner=me) --fail------> failed         (condition: owner=me AND status=processing)
  * ```
+ *
+ * The release is conditioned on `status = processing` too, not on the owner alone: a release after
+ * a completion that committed but whose response was lost must not delete the completed record,
+ * or the next delivery would run the effect again.
  *
  * @example
  * ```ts
@@ -225,113 +265,71 @@ export class IdempotencyStore {
    * fails its condition the record standing in the way comes back with it (no second read), and a
    * record carrying this attempt's own owner token (an SDK retry of a committed claim) counts as
    * claimed.
+   *
+   * @throws {@link PermanentError} when DynamoDB refuses the item itself (it would on every attempt).
+   * @throws {@link StoreUnavailableError} when the store cannot be reached.
    */
-  async claim(
-    key: IdempotencyKey,
-    request: { readonly leaseMs: number; readonly ttlSeconds: number; readonly context: RecordContext },
-  ): Promise<ClaimResult> {
+  async claim<K extends RecordKey>(key: K, request: ClaimOptions): Promise<ClaimResult<K>> {
     const now = this.clock.now();
     const owner = randomUUID();
-    const leaseExpiresAt = now + request.leaseMs;
-    const { context } = request;
-    const set: Record<string, unknown> = {
-      status: RecordStatus.PROCESSING,
-      owner,
-      lease_expires_at: leaseExpiresAt,
-      expiration: Math.floor(now / 1000) + request.ttlSeconds,
-      payload_hash: key.payloadHash,
-      service: context.service,
-      event_type: key.eventType,
-      event_id: context.eventId,
-      correlation_id: context.correlationId,
-      topic: context.coordinates?.topic,
-      partition: context.coordinates?.partition,
-      offset: context.coordinates?.offset,
-      claimed_at: now,
-    };
-    const names: Record<string, string> = {
-      '#id': NAMES['#id'],
-      '#exp': NAMES['#exp'],
-      '#status': NAMES['#status'],
-      '#lease': NAMES['#lease'],
-      '#attempts': 'attempts',
-    };
-    const values: Record<string, unknown> = {
-      ':nowSeconds': Math.floor(now / 1000),
-      ':takeoverBefore': now - this.clockSkewMs,
-      ':processing': RecordStatus.PROCESSING,
-      ':zero': 0,
-      ':one': 1,
-    };
-    const assignments = ['#attempts = if_not_exists(#attempts, :zero) + :one'];
-    for (const [name, value] of Object.entries(set)) {
-      if (value === undefined) continue;
-      names[`#a_${name}`] = name;
-      values[`:a_${name}`] = value;
-      assignments.push(`#a_${name} = :a_${name}`);
-    }
-    for (const name of ['result', 'result_omitted', 'error', 'finished_at']) names[`#r_${name}`] = name;
-    const update = `SET ${assignments.join(', ')} REMOVE #r_result, #r_result_omitted, #r_error, #r_finished_at`;
-
+    const claimed = (takeover: boolean, previousOwner: string | undefined): ClaimResult<K> => ({
+      kind: 'claimed',
+      claim: {
+        key,
+        owner,
+        leaseExpiresAt: now + request.leaseMs,
+        ttlSeconds: request.ttlSeconds,
+        takeover,
+        previousOwner,
+      },
+    });
+    const context = request.context;
+    let previous: Partial<IdempotencyRecord> | undefined;
     try {
       const response = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: key.id },
-          UpdateExpression: update,
-          ConditionExpression: CLAIMABLE,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        new UpdateCommand(
+          claimRequest({
+            tableName: this.tableName,
+            id: key.id,
+            owner,
+            now,
+            leaseMs: request.leaseMs,
+            ttlSeconds: request.ttlSeconds,
+            clockSkewMs: this.clockSkewMs,
+            payloadHash: key.payloadHash,
+            context: {
+              service: context?.service,
+              event_type: key.eventType,
+              event_id: context?.eventId,
+              correlation_id: context?.correlationId,
+              topic: context?.coordinates?.topic,
+              partition: context?.coordinates?.partition,
+              offset: context?.coordinates?.offset,
+            },
+          }),
+        ),
       );
-      const previous = response.Attributes as Partial<IdempotencyRecord> | undefined;
-      const takeover =
-        previous?.status === RecordStatus.PROCESSING && (previous.expiration ?? 0) >= now / 1000;
-      return {
-        kind: 'claimed',
-        claim: {
-          key,
-          owner,
-          leaseExpiresAt,
-          ttlSeconds: request.ttlSeconds,
-          takeover,
-          previousOwner: takeover ? previous?.owner : undefined,
-        },
-      };
+      previous = response.Attributes as Partial<IdempotencyRecord> | undefined;
     } catch (error) {
-      const existing = conditionFailureItem(error);
-      if (existing === null && errorName(error) === 'ValidationException') {
+      const failure = conditionFailure('claim', error, owner);
+      if (failure === undefined && errorName(error) === 'ValidationException') {
         // DynamoDB refused the item itself (over 400 KB, or an attribute it cannot store): the same
         // record is refused on every delivery, so it is permanent, never an outage to wait out.
         throw new PermanentError(
-          `Claim of ${key.id} was rejected by DynamoDB (${describe(error)}); the record is dead-lettered. Check the record's identifiers against the input bounds.`,
+          `Claim of ${key.id} was rejected by DynamoDB (${describe(error)}); it would be on every delivery, so the record is permanent (the Kafka handler dead-letters it). Check the record's identifiers against the input bounds.`,
           { key: key.id, cause: error },
         );
       }
-      if (existing === null) throw new StoreUnavailableError('claim', key.id, error);
-      if (existing === undefined) {
-        // The condition failed yet nothing is there: a concurrent release or TTL deletion won the
-        // race after our evaluation. Report it as held elsewhere, briefly; the retry will claim.
-        throw new StoreUnavailableError('claim', key.id, new Error('record vanished during claim; retry'));
-      }
-      if (existing.owner === owner && existing.status === RecordStatus.PROCESSING) {
-        // An SDK retry of our own committed claim: the record already carries our token.
-        return {
-          kind: 'claimed',
-          claim: {
-            key,
-            owner,
-            leaseExpiresAt,
-            ttlSeconds: request.ttlSeconds,
-            takeover: false,
-            previousOwner: undefined,
-          },
-        };
-      }
-      return { kind: 'exists', record: existing };
+      if (failure === undefined) throw new StoreUnavailableError('claim', key.id, error);
+      // Ours: an SDK retry of our own committed claim, the record already carries our token.
+      if (failure.kind === 'mine') return claimed(false, undefined);
+      if (failure.kind === 'exists') return { kind: 'exists', record: failure.record };
+      // The condition failed yet nothing is there: a concurrent release or TTL deletion won the
+      // race after our evaluation. Report it as held elsewhere, briefly; the retry will claim.
+      throw new StoreUnavailableError('claim', key.id, new Error('record vanished during claim; retry'));
     }
+    const takeover = previous?.status === RecordStatus.PROCESSING && (previous.expiration ?? 0) >= now / 1000;
+    return claimed(takeover, takeover ? previous?.owner : undefined);
   }
 
   /**
@@ -343,20 +341,11 @@ export class IdempotencyStore {
    * @throws {@link LeaseLostError} when another attempt took the record over.
    * @throws {@link StoreUnavailableError} when the store cannot be reached.
    */
-  async complete(claim: Claim, result: unknown): Promise<CompletionResult> {
-    const now = this.clock.now();
+  async complete(claim: Claim<RecordKey>, result: unknown): Promise<CompletionResult> {
     const encoded = encodeResult(result, this.maxResultBytes);
-    try {
-      await this.client.send(new UpdateCommand(this.completionUpdate(claim, encoded, now)));
-      return { resultOmitted: encoded.omitted };
-    } catch (error) {
-      const existing = conditionFailureItem(error);
-      if (existing === null) throw new StoreUnavailableError('complete', claim.key.id, error);
-      if (existing?.owner === claim.owner && existing.status === RecordStatus.COMPLETED) {
-        return { resultOmitted: encoded.omitted };
-      }
-      throw new LeaseLostError(claim.key.id, 'complete', existing?.owner);
-    }
+    const request = this.completion(claim, encoded);
+    await this.fenced('complete', claim, () => this.client.send(new UpdateCommand(request)));
+    return { resultOmitted: encoded.omitted };
   }
 
   /**
@@ -376,7 +365,7 @@ export class IdempotencyStore {
    * ```
    */
   async completeWithWrites(
-    claim: Claim,
+    claim: Claim<RecordKey>,
     result: unknown,
     writes: readonly TransactionalWrite[],
   ): Promise<CompletionResult> {
@@ -386,9 +375,8 @@ export class IdempotencyStore {
         { key: claim.key.id },
       );
     }
-    const now = this.clock.now();
     const encoded = encodeResult(result, this.maxResultBytes);
-    const completion = this.completionUpdate(claim, encoded, now);
+    const completion = this.completion(claim, encoded);
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -411,10 +399,16 @@ export class IdempotencyStore {
         }
         throw new StoreUnavailableError('complete', claim.key.id, error);
       }
-      const mine = reasons[writes.length];
-      if (mine?.Code === 'ConditionalCheckFailed') {
-        const existing = mine.Item ? (unmarshall(mine.Item) as IdempotencyRecord) : undefined;
-        throw new LeaseLostError(claim.key.id, 'complete', existing?.owner);
+      const mark = reasons[writes.length];
+      if (mark?.Code === 'ConditionalCheckFailed') {
+        const failure = judge('complete', mark.Item && unmarshall(mark.Item), claim.owner);
+        // Completed under our token: this very transaction committed before (its token expired).
+        if (failure.kind === 'mine') return { resultOmitted: encoded.omitted };
+        throw new LeaseLostError(
+          claim.key.id,
+          'complete',
+          failure.kind === 'lost' ? failure.owner : undefined,
+        );
       }
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (failed >= 0) {
@@ -449,28 +443,15 @@ export class IdempotencyStore {
 
   /**
    * Deletes a claimed record so the event can be processed again (after a retryable error),
-   * conditional on this attempt still holding it. A record already gone counts as released.
+   * conditional on this attempt still holding it (`owner = mine AND status = processing`). A record
+   * already gone counts as released; a record this attempt already completed or failed is never
+   * deleted (see the class comment).
    *
    * @throws {@link LeaseLostError} when another attempt took the record over; it is left intact.
    */
-  async release(claim: Claim): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: claim.key.id },
-          ConditionExpression: HELD_BY_ME,
-          ExpressionAttributeNames: { '#owner': NAMES['#owner'], '#status': NAMES['#status'] },
-          ExpressionAttributeValues: { ':owner': claim.owner, ':processing': RecordStatus.PROCESSING },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      const existing = conditionFailureItem(error);
-      if (existing === null) throw new StoreUnavailableError('release', claim.key.id, error);
-      if (existing === undefined) return;
-      throw new LeaseLostError(claim.key.id, 'release', existing.owner);
-    }
+  async release(claim: Claim<RecordKey>): Promise<void> {
+    const request = releaseRequest({ tableName: this.tableName, id: claim.key.id, owner: claim.owner });
+    await this.fenced('release', claim, () => this.client.send(new DeleteCommand(request)));
   }
 
   /**
@@ -479,52 +460,29 @@ export class IdempotencyStore {
    *
    * @throws {@link LeaseLostError} when another attempt took the record over.
    */
-  async fail(claim: Claim, error: unknown): Promise<void> {
-    const now = this.clock.now();
-    const stored = {
-      name: error instanceof Error ? error.name : 'Error',
-      message: truncate(error instanceof Error ? error.message : String(error), 4000),
-    };
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: claim.key.id },
-          UpdateExpression:
-            'SET #status = :failed, #error = :error, #exp = :exp, #finished = :now REMOVE #lease',
-          ConditionExpression: HELD_BY_ME,
-          ExpressionAttributeNames: {
-            '#status': NAMES['#status'],
-            '#owner': NAMES['#owner'],
-            '#exp': NAMES['#exp'],
-            '#lease': NAMES['#lease'],
-            '#error': 'error',
-            '#finished': 'finished_at',
-          },
-          ExpressionAttributeValues: {
-            ':owner': claim.owner,
-            ':processing': RecordStatus.PROCESSING,
-            ':failed': RecordStatus.FAILED,
-            ':error': stored,
-            ':exp': Math.floor(now / 1000) + claim.ttlSeconds,
-            ':now': now,
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (caught) {
-      const existing = conditionFailureItem(caught);
-      if (existing === null) throw new StoreUnavailableError('fail', claim.key.id, caught);
-      if (existing?.owner === claim.owner && existing.status === RecordStatus.FAILED) return;
-      throw new LeaseLostError(claim.key.id, 'fail', existing?.owner);
-    }
+  async fail(claim: Claim<RecordKey>, error: unknown): Promise<void> {
+    const request = failRequest({
+      tableName: this.tableName,
+      id: claim.key.id,
+      owner: claim.owner,
+      now: this.clock.now(),
+      ttlSeconds: claim.ttlSeconds,
+      error: {
+        name: error instanceof Error ? error.name : 'Error',
+        message: truncate(error instanceof Error ? error.message : String(error), MAX_STORED_ERROR_CHARS),
+      },
+    });
+    await this.fenced('fail', claim, () => this.client.send(new UpdateCommand(request)));
   }
 
   /**
    * Reads one record with a strongly consistent read. Expired records are returned as `undefined`,
-   * whether or not DynamoDB's lazy TTL has deleted them yet.
+   * whether or not DynamoDB's lazy TTL has deleted them yet, unless `includeExpired` is set.
    */
-  async get(id: string): Promise<IdempotencyRecord | undefined> {
+  async get(
+    id: string,
+    options: { readonly includeExpired?: boolean } = {},
+  ): Promise<IdempotencyRecord | undefined> {
     try {
       const response = await this.client.send(
         new GetCommand({
@@ -534,7 +492,7 @@ export class IdempotencyStore {
         }),
       );
       const record = response.Item as IdempotencyRecord | undefined;
-      return record && this.isLive(record) ? record : undefined;
+      return record && (options.includeExpired || this.isLive(record)) ? record : undefined;
     } catch (error) {
       throw new StoreUnavailableError('get', id, error);
     }
@@ -589,57 +547,46 @@ export class IdempotencyStore {
     }
   }
 
-  private completionUpdate(
-    claim: Claim,
-    encoded: { json: string | undefined; omitted: CompletionResult['resultOmitted'] },
-    now: number,
-  ) {
-    const sets = ['#status = :completed', '#exp = :exp', '#finished = :now'];
-    const names: Record<string, string> = {
-      '#status': NAMES['#status'],
-      '#owner': NAMES['#owner'],
-      '#exp': NAMES['#exp'],
-      '#lease': NAMES['#lease'],
-      '#finished': 'finished_at',
-    };
-    const values: Record<string, unknown> = {
-      ':owner': claim.owner,
-      ':processing': RecordStatus.PROCESSING,
-      ':completed': RecordStatus.COMPLETED,
-      ':exp': Math.floor(now / 1000) + claim.ttlSeconds,
-      ':now': now,
-    };
-    if (encoded.json !== undefined) {
-      sets.push('#result = :result');
-      names['#result'] = 'result';
-      values[':result'] = encoded.json;
+  /** The `completed` mark of a claim, alone or inside a transaction. */
+  private completion(claim: Claim<RecordKey>, encoded: EncodedResult) {
+    return completeRequest({
+      tableName: this.tableName,
+      id: claim.key.id,
+      owner: claim.owner,
+      now: this.clock.now(),
+      ttlSeconds: claim.ttlSeconds,
+      result: encoded,
+    });
+  }
+
+  /**
+   * Sends a transition out of `processing`: a refusal is decoded once, `mine` (an SDK retry of our
+   * own committed write) succeeding, `lost` throwing {@link LeaseLostError}.
+   */
+  private async fenced(
+    transition: Exclude<Transition, 'claim'>,
+    claim: Claim<RecordKey>,
+    send: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      const failure = conditionFailure(transition, error, claim.owner);
+      if (failure === undefined) throw new StoreUnavailableError(transition, claim.key.id, error);
+      if (failure.kind === 'mine') return;
+      throw new LeaseLostError(claim.key.id, transition, failure.kind === 'lost' ? failure.owner : undefined);
     }
-    if (encoded.omitted !== undefined) {
-      sets.push('#omitted = :omitted');
-      names['#omitted'] = 'result_omitted';
-      values[':omitted'] = encoded.omitted;
-    }
-    return {
-      TableName: this.tableName,
-      Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: claim.key.id },
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE #lease`,
-      ConditionExpression: HELD_BY_ME,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    };
   }
 }
 
-/**
- * A result as stored in a record: its JSON, or why it is left out. Shared with the Powertools bridge.
- *
- * @internal
- */
-export function encodeResult(
-  result: unknown,
-  maxBytes: number,
-): { json: string | undefined; omitted: CompletionResult['resultOmitted'] } {
+/** A result as stored in a record: its JSON, or why it is left out. */
+interface EncodedResult {
+  readonly json: string | undefined;
+  readonly omitted: CompletionResult['resultOmitted'];
+}
+
+/** The result as stored: its JSON, or why it is left out (not serializable, larger than `maxBytes`). */
+function encodeResult(result: unknown, maxBytes: number): EncodedResult {
   if (result === undefined) return { json: undefined, omitted: undefined };
   let json: string | undefined;
   try {
@@ -652,26 +599,6 @@ export function encodeResult(
   return { json, omitted: undefined };
 }
 
-/**
- * For a `ConditionalCheckFailedException`: the item returned with it, unmarshalled (lib-dynamodb
- * leaves it in wire form), or `undefined` when there was none. For any other error: `null`.
- * Shared with the Powertools bridge.
- *
- * @internal
- */
-export function conditionFailureAttributes(error: unknown): Record<string, unknown> | undefined | null {
-  if (errorName(error) !== 'ConditionalCheckFailedException') return null;
-  const item = (error as { Item?: Record<string, unknown> }).Item;
-  if (item === undefined || Object.keys(item).length === 0) return undefined;
-  const status = item.status;
-  const marshalled = typeof status === 'object' && status !== null && 'S' in status;
-  return marshalled ? unmarshall(item as Record<string, AttributeValue>) : item;
-}
-
-function conditionFailureItem(error: unknown): IdempotencyRecord | undefined | null {
-  return conditionFailureAttributes(error) as IdempotencyRecord | undefined | null;
-}
-
 function cancellationReasons(
   error: unknown,
 ): { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[] | undefined {
@@ -681,10 +608,6 @@ function cancellationReasons(
       CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
     }
   ).CancellationReasons;
-}
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null ? (error as { name?: string }).name : undefined;
 }
 
 function truncate(text: string, max: number): string {

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  type Claim,
   type EventEnvelope,
   IdempotencyStore,
   InProgressElsewhereError,
@@ -273,6 +274,26 @@ describe('rows 7 and 13: the lease expires while a slow handler runs', () => {
     } finally {
       b.raw.destroy();
     }
+  });
+});
+
+describe('the release condition: owner = mine AND status = processing', () => {
+  test.each([
+    ['completed', (s: IdempotencyStore, c: Claim) => s.complete(c, 'done').then(() => undefined)],
+    ['failed', (s: IdempotencyStore, c: Claim) => s.fail(c, new Error('bad'))],
+  ])('a release never deletes a record its own claim already %s', async (status, finish) => {
+    const clock = new ManualClock();
+    const store = new IdempotencyStore({ tableName, client: doc, clock, clockSkewMs: SKEW_MS });
+    const key = testLayer({ tableName, client: doc }).idem.keyFor(decoded(uniqueEvent(`release-${status}`)));
+    const claimed = await store.claim(key, { leaseMs: LEASE_MS, ttlSeconds: 3_600, context: CONTEXT });
+    if (claimed.kind !== 'claimed') throw new Error('could not claim a fresh key');
+    await finish(store, claimed.claim);
+    const finished = await mustReadRecord(doc, tableName, key.id);
+    expect(finished.status).toBe(status);
+
+    await expect(store.release(claimed.claim)).rejects.toBeInstanceOf(LeaseLostError);
+
+    expect(await mustReadRecord(doc, tableName, key.id)).toEqual(finished);
   });
 });
 
