@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_KEY_PREFIX, RecordStatus } from './constants';
-import type { DecodedEvent, EventEnvelope, RecordCoordinates } from './envelope';
+import type { DecodedEvent } from './envelope';
 import {
   DeadLetterUnavailableError,
   describe,
@@ -11,6 +11,7 @@ import {
   PayloadMismatchError,
   StoreUnavailableError,
 } from './errors';
+import { type EventHandler, isTransactional, type TransactionalResult } from './event-handler';
 import { computeKey, type IdempotencyKey, type KeyStrategy } from './keys';
 import {
   defaultLogger,
@@ -20,6 +21,7 @@ import {
   MetricName,
 } from './observability';
 import { DEFAULTS, integerOption } from './options';
+import type { Outcome } from './outcome';
 import {
   type Claim,
   type ClaimResult,
@@ -28,8 +30,17 @@ import {
   type IdempotencyRecord,
   IdempotencyStore,
   systemClock,
-  type TransactionalWrite,
 } from './store';
+
+export { type EventHandler, type HandlerInfo, type TransactionalResult, withWrites } from './event-handler';
+export type {
+  DuplicateOutcome,
+  FailedOutcome,
+  InProgressOutcome,
+  Outcome,
+  ProcessedOutcome,
+  RetryOutcome,
+} from './outcome';
 
 /** `fail-closed` (default): a store outage stops processing. `fail-open`: process without protection. */
 export type FailureMode = 'fail-closed' | 'fail-open';
@@ -118,53 +129,6 @@ export interface IdempotencyOptions {
   readonly classifyError?: (error: unknown) => 'retryable' | 'permanent' | undefined;
 }
 
-/** What a handler is told about the event besides its envelope. */
-export interface HandlerInfo {
-  readonly key: IdempotencyKey;
-  readonly coordinates: RecordCoordinates | undefined;
-  /** Epoch ms at which this attempt's lease ends (the work should be done by then). */
-  readonly leaseExpiresAt: number;
-}
-
-const TRANSACTIONAL = Symbol('transactional');
-
-/** A handler result that carries DynamoDB writes to commit with the completion. */
-export interface TransactionalResult<T> {
-  readonly [TRANSACTIONAL]: true;
-  readonly result: T;
-  readonly writes: readonly TransactionalWrite[];
-}
-
-/**
- * A per-event handler. Return a value (two-phase mode: the effect happens inside the handler, the
- * completion follows) or {@link withWrites} (transactional mode: the writes and the completion
- * commit together).
- */
-export type EventHandler<T> = (
-  envelope: EventEnvelope,
-  info: HandlerInfo,
-) => Promise<T | TransactionalResult<T>>;
-
-/**
- * Wraps a result and the DynamoDB writes that are its effect, to be committed atomically with the
- * `completed` mark (at most 99 writes). A crash can then never leave the effect done and the record
- * unfinished.
- *
- * @example
- * ```ts
- * return withWrites({ counted: true }, [
- *   { Update: { TableName, Key: { pk, sk }, UpdateExpression: 'ADD ready_count :one', ExpressionAttributeValues: { ':one': 1 } } },
- * ]);
- * ```
- */
-export function withWrites<T>(result: T, writes: readonly TransactionalWrite[]): TransactionalResult<T> {
-  return { [TRANSACTIONAL]: true, result, writes };
-}
-
-function isTransactional<T>(value: T | TransactionalResult<T>): value is TransactionalResult<T> {
-  return typeof value === 'object' && value !== null && TRANSACTIONAL in value;
-}
-
 /** A permanent failure handed to the dead-letter callback before the record is marked `failed`. */
 export interface PermanentFailure {
   readonly key: IdempotencyKey;
@@ -190,47 +154,6 @@ export interface RunOptions {
   readonly deadLetter?: (failure: PermanentFailure) => Promise<void>;
 }
 
-interface OutcomeBase {
-  readonly key: IdempotencyKey;
-}
-
-/** The handler ran and its completion is durable. */
-export interface ProcessedOutcome<T> extends OutcomeBase {
-  readonly status: 'processed';
-  readonly result: T;
-  readonly takeover: boolean;
-  /** Set when the result was too large or not serializable to cache. */
-  readonly resultOmitted: CompletionResult['resultOmitted'];
-  /** `true` when the store was down and `failureMode` is `fail-open`: nothing was recorded. */
-  readonly failOpen: boolean;
-}
-
-/** The event was already finished. `result` is the cached result (JSON), when one was cached. */
-export interface DuplicateOutcome extends OutcomeBase {
-  readonly status: 'duplicate';
-  readonly previousStatus: 'completed' | 'failed';
-  readonly result: unknown;
-  readonly record: IdempotencyRecord;
-}
-
-/** Another attempt holds a live lease on this key. Retryable. */
-export interface InProgressOutcome extends OutcomeBase {
-  readonly status: 'in-progress-elsewhere';
-  readonly error: InProgressElsewhereError;
-}
-
-/** A permanent failure: recorded `failed` and handed to the dead-letter callback. */
-export interface FailedOutcome extends OutcomeBase {
-  readonly status: 'failed';
-  readonly error: unknown;
-}
-
-/** A retryable failure: what this attempt held was released; deliver the event again. */
-export interface RetryOutcome extends OutcomeBase {
-  readonly status: 'retry';
-  readonly error: unknown;
-}
-
 /**
  * The state of one event after its claim step.
  *
@@ -252,14 +175,6 @@ export type ClaimStep =
       readonly error: StoreUnavailableError;
       readonly log: Record<string, unknown>;
     };
-
-/** What happened to one event. */
-export type Outcome<T> =
-  | ProcessedOutcome<T>
-  | DuplicateOutcome
-  | InProgressOutcome
-  | FailedOutcome
-  | RetryOutcome;
 
 /**
  * The idempotency layer for one consuming service: computes keys, claims records, runs handlers
