@@ -3,6 +3,8 @@
  * (`retryable`), never a match on its message.
  */
 
+import type { BatchReport } from './batch/report';
+
 /** Options accepted by every error of the library. */
 export interface IdempotencyErrorOptions {
   /** The idempotency key concerned, when there is one. */
@@ -16,8 +18,8 @@ export interface IdempotencyErrorOptions {
  *
  * @example
  * ```ts
- * try { await idem.store.complete(claim, result); }
- * catch (e) { if (e instanceof IdempotencyError && e.retryable) throw e; }
+ * const outcome = await idem.run(decodeEvent(bytes), handler);
+ * if (outcome.status === 'retry' && outcome.error instanceof IdempotencyError) console.log(outcome.error.retryable);
  * ```
  */
 export class IdempotencyError extends Error {
@@ -188,6 +190,35 @@ export class BusinessConditionFailedError extends IdempotencyError {
     );
     this.name = 'BusinessConditionFailedError';
     this.writeIndex = writeIndex;
+  }
+}
+
+/**
+ * Thrown by the Kafka handler (without partial batch response) when some record must be retried, so
+ * that the event source mapping delivers the batch again; also, partial batch response or not, when
+ * a poison record could not be dead-lettered. Completed records are skipped on the retry.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof BatchRetryError) console.log(e.report.counts.retry, 'records to retry'); }
+ * ```
+ */
+export class BatchRetryError extends IdempotencyError {
+  readonly report: BatchReport;
+
+  constructor(report: BatchReport) {
+    const retry = report.records.filter((r) => r.status === 'retry' || r.status === 'in-progress-elsewhere');
+    const first = retry[0];
+    const why = report.deadLetterFailure
+      ? `a poison record could not be dead-lettered (${report.deadLetterFailure.message}), so the whole batch fails; `
+      : '';
+    super(
+      `${why}${retry.length} of ${report.records.length} records must be retried (first: ${first ? `${first.topic}-${first.partition}@${first.offset}: ${first.error ?? first.status}` : 'none'}); the batch will be delivered again and completed records skipped.`,
+      true,
+      report.deadLetterFailure ? { cause: report.deadLetterFailure } : {},
+    );
+    this.name = 'BatchRetryError';
+    this.report = report;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type DeadLetterEntry,
   type DeadLetterSink,
   Idempotency,
+  MetricName,
   RetryableError,
 } from '../../../shared';
 import { countRequests } from '../../../tools/testing/sdk-middleware';
@@ -38,11 +39,12 @@ async function setup(
   const { raw, doc } = clients();
   const tableName = await freshIdempotencyTable(raw);
   const metrics = new RecordingMetrics();
+  const logger = new RecordingLogger();
   const idem = new Idempotency({
     service: 'batch-test',
     tableName,
     client: doc,
-    logger: new RecordingLogger(),
+    logger,
     metrics,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -63,7 +65,7 @@ async function setup(
     },
   });
   const counter = countRequests(doc);
-  return { handler, calls, counter, deadLetters, metrics, idem };
+  return { handler, calls, counter, deadLetters, metrics, logger, idem };
 }
 
 describe('Kafka batch processor', () => {
@@ -160,5 +162,52 @@ describe('Kafka batch processor', () => {
     const again = await handler.process(event);
     expect(again.counts.duplicate).toBe(7);
     expect(deadLetters.entries).toHaveLength(5);
+  });
+
+  test('every record settles once: one outcome line whose action is its status, and one outcome metric', async () => {
+    // GIVEN a partition that stops at a retryable failure (offset 3), with a copy of offset 1 after
+    // it, and a second partition with an in-batch copy of its first record
+    const { handler, logger, metrics } = await setup({ failOnce: new Set([3]) });
+    const copy = envelope({ event_type: TYPE, data: { n: 100, partition: 1 } });
+    const event = mskEvent([
+      ...records(6),
+      {
+        topic: TOPIC,
+        partition: 0,
+        offset: 6,
+        value: envelope({ event_type: TYPE, data: { n: 1, partition: 0 } }),
+      },
+      { topic: TOPIC, partition: 1, offset: 0, value: copy },
+      { topic: TOPIC, partition: 1, offset: 1, value: copy },
+    ]);
+
+    // WHEN it is processed
+    const report = await handler.process(event);
+
+    // THEN each record has exactly one outcome line, at its coordinates, naming its status
+    expect(report.records.map((r) => `${r.partition}@${r.offset}:${r.status}`)).toEqual([
+      '0@0:processed',
+      '0@1:processed',
+      '0@2:processed',
+      '0@3:retry',
+      '0@4:skipped',
+      '0@5:skipped',
+      '0@6:skipped',
+      '1@0:processed',
+      '1@1:duplicate',
+    ]);
+    // (a report counts every status, so its keys are the outcome actions)
+    const outcomes = new Set(Object.keys(report.counts));
+    const lines = logger.entries.filter((e) => outcomes.has(String(e.fields.action)));
+    expect(
+      lines
+        .map((e) => `${String(e.fields.partition)}@${String(e.fields.offset)}:${String(e.fields.action)}`)
+        .sort(),
+    ).toEqual(report.records.map((r) => `${r.partition}@${r.offset}:${r.status}`).sort());
+    expect(
+      [MetricName.PROCESSED, MetricName.DUPLICATE, MetricName.RETRYABLE].map((m) => metrics.count(m)),
+    ).toEqual([4, 1, 1]);
+    // released: the failed record's claim, and those taken ahead for 4 and 5 (6, a copy, claims nothing)
+    expect(metrics.count(MetricName.RELEASED)).toBe(3);
   });
 });

@@ -4,6 +4,7 @@ import {
   DeadLetterUnavailableError,
   decodeEvent,
   type EventEnvelope,
+  IdempotencyStore,
   InProgressElsewhereError,
   MetricName,
   PayloadMismatchError,
@@ -84,7 +85,7 @@ describe('row 1: the same event twice in a row', () => {
     const { idem } = testLayer({ tableName, client: doc });
     const event = uniqueEvent('row1-known');
     const first = expectOutcome(await idem.run(decoded(event), async () => 'done'), 'processed');
-    const known = await idem.store.get(first.key.id);
+    const known = await new IdempotencyStore({ tableName, client: doc }).get(first.key.id);
     const counter = countRequests(doc);
     try {
       const again = expectOutcome(
@@ -450,7 +451,7 @@ describe('row 18: TTL expiry then redelivery', () => {
     clock.advance(2_000 + 1_000);
     expect(clock.now() / 1000).toBeGreaterThan(completed.expiration + 1);
     expect(await readRecord(doc, tableName, first.key.id)).toBeDefined();
-    expect(await idem.store.get(first.key.id)).toBeUndefined();
+    expect(await new IdempotencyStore({ tableName, client: doc, clock }).get(first.key.id)).toBeUndefined();
 
     const second = expectOutcome(await idem.run(decoded(event), handler), 'processed');
     expect(second.result).toBe(2);
@@ -491,6 +492,7 @@ describe('getMany', () => {
   test('reads 250 records in at most 3 BatchGetItem requests and leaves out the expired ones', async () => {
     const clock = new ManualClock();
     const { idem } = testLayer({ tableName, client: doc, clock });
+    const store = new IdempotencyStore({ tableName, client: doc, clock });
     const live = Array.from({ length: 250 }, (_, i) => idem.keyFor(decoded(uniqueEvent(`many-${i}`))));
     const shortLived = Array.from({ length: 5 }, (_, i) =>
       idem.keyFor(decoded(uniqueEvent(`many-exp-${i}`))),
@@ -498,20 +500,16 @@ describe('getMany', () => {
     const context = { service: 'svc' };
     for (let i = 0; i < live.length; i += 50) {
       await Promise.all(
-        live
-          .slice(i, i + 50)
-          .map((key) => idem.store.claim(key, { leaseMs: 1_000, ttlSeconds: 3_600, context })),
+        live.slice(i, i + 50).map((key) => store.claim(key, { leaseMs: 1_000, ttlSeconds: 3_600, context })),
       );
     }
-    await Promise.all(
-      shortLived.map((key) => idem.store.claim(key, { leaseMs: 1_000, ttlSeconds: 1, context })),
-    );
+    await Promise.all(shortLived.map((key) => store.claim(key, { leaseMs: 1_000, ttlSeconds: 1, context })));
     clock.advance(5_000);
 
     const counter = countRequests(doc);
     try {
       const ids = [...live, ...shortLived, ...live.slice(0, 10)].map((k) => k.id);
-      const found = await idem.store.getMany(ids);
+      const found = await store.getMany(ids);
       expect(found.size).toBe(250);
       for (const key of live) expect(found.get(key.id)?.status).toBe(RecordStatus.PROCESSING);
       for (const key of shortLived) expect(found.has(key.id)).toBe(false);

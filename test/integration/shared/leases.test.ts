@@ -68,7 +68,8 @@ describe('row 5: crash after claim', () => {
       const event = uniqueEvent('row5');
       const key = a.idem.keyFor(decoded(event));
       // Worker A claims and crashes: nothing completes, releases or fails the record.
-      const crashed = await a.idem.store.claim(key, {
+      const storeA = new IdempotencyStore({ tableName, client: doc, clock, clockSkewMs: SKEW_MS });
+      const crashed = await storeA.claim(key, {
         leaseMs: LEASE_MS,
         ttlSeconds: 3_600,
         context: CONTEXT,
@@ -111,7 +112,7 @@ describe('row 5: crash after claim', () => {
       expect(record.attempts).toBe(2);
 
       // The crashed worker, were it to come back, can no longer finish the record.
-      await expect(a.idem.store.complete(crashed.claim, 'late')).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(storeA.complete(crashed.claim, 'late')).rejects.toBeInstanceOf(LeaseLostError);
       expect((await mustReadRecord(doc, tableName, key.id)).result).toBe(JSON.stringify('redone'));
     } finally {
       close();

@@ -84,7 +84,7 @@ function faultyLayer(decide: (attempt: AttemptInfo) => Fault | undefined, clock 
     fallbackLeaseMs: LEASE_MS,
     clockSkewMs: SKEW_MS,
   });
-  return { ...layer, faults, close: () => faulty.raw.destroy() };
+  return { ...layer, client: faulty.doc, faults, close: () => faulty.raw.destroy() };
 }
 
 describe('transactional completion', () => {
@@ -291,7 +291,7 @@ describe('fail-open with transactional writes', () => {
     try {
       const open = testLayer({
         tableName,
-        client: t.idem.store.client,
+        client: t.client,
         failureMode: 'fail-open',
       });
       const outcome = expectOutcome(
