@@ -116,6 +116,7 @@ test('new:consumer writes a consumer that checks, synthesizes, runs and passes i
 
   // and its tests pass: its domain test, and every consumer's sample events through its real handler
   const tests = await run(bin('jest'), [
+    '--verbose',
     'test/unit/functions/orders',
     'test/integration/functions/table-actions.test.ts',
   ]);
