@@ -20,7 +20,7 @@ import {
   type KafkaHandler,
   type RecordReport,
   type RecordStatusInBatch,
-} from '../shared';
+} from '../shared/internal';
 import { type DynamoProxy, startDynamoProxy } from '../tools/testing/dynamo-proxy';
 import { type Column, formatTable, reserveStdout, runMain, shortKey, UsageError } from './lib/cli';
 import { type MalformedKind, malformedValue } from './lib/event-builder';

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { EventEnvelope } from '../shared';
+import type { EventEnvelope } from '../shared/internal';
 import { choiceFlag, intFlag, runMain, UsageError } from './lib/cli';
 import {
   type BuildEventOptions,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MSKEvent } from 'aws-lambda';
-import { type BatchReport, ENV, optionalEnv } from '../shared';
+import { type BatchReport, ENV, optionalEnv } from '../shared/internal';
 import { intFlag, reserveStdout, runMain, UsageError } from './lib/cli';
 import {
   brokenSummary,
@@ -48,7 +48,7 @@ DynamoDB: with ${ENV.DYNAMODB_ENDPOINT} set (or --endpoint), that endpoint; othe
 DynamoDB Local under .local/dynamodb/, started for the run and stopped after it. State survives
 between runs: invoking the same event twice shows duplicates the second time.
 Tables (created if missing): ${LOCAL_TABLES.idempotency}, ${LOCAL_TABLES.essays}, ${LOCAL_TABLES.spellchecks}
-(${ENV.IDEMPOTENCY_TABLE_NAME}, ${ENV.ESSAY_TABLE_NAME}, ${ENV.SPELLCHECK_TABLE_NAME} override them).
+(${ENV.IDEMPOTENCY_TABLE_NAME}, ${'ESSAY_TABLE_NAME'}, ${'SPELLCHECK_TABLE_NAME'} override them).
 Dead letters: appended to .local/dead-letters.jsonl (${ENV.DEAD_LETTER_QUEUE_URL} overrides it).
 
 Options:
@@ -224,8 +224,8 @@ export async function runInvoke(argv: readonly string[]): Promise<number> {
   const endpoint = options.endpoint ?? optionalEnv(ENV.DYNAMODB_ENDPOINT, callerEnv);
   const tables = {
     idempotency: optionalEnv(ENV.IDEMPOTENCY_TABLE_NAME, callerEnv) ?? LOCAL_TABLES.idempotency,
-    essays: optionalEnv(ENV.ESSAY_TABLE_NAME, callerEnv) ?? LOCAL_TABLES.essays,
-    spellchecks: optionalEnv(ENV.SPELLCHECK_TABLE_NAME, callerEnv) ?? LOCAL_TABLES.spellchecks,
+    essays: optionalEnv('ESSAY_TABLE_NAME', callerEnv) ?? LOCAL_TABLES.essays,
+    spellchecks: optionalEnv('SPELLCHECK_TABLE_NAME', callerEnv) ?? LOCAL_TABLES.spellchecks,
   };
   const deadLetterOverride = optionalEnv(ENV.DEAD_LETTER_QUEUE_URL, callerEnv);
   const env = functionEnv({

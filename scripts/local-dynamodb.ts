@@ -4,7 +4,7 @@
  * `DYNAMODB_ENDPOINT=http://localhost:8000 npm run invoke ...` without a start-up each time.
  */
 import { parseArgs } from 'node:util';
-import { ENV } from '../shared';
+import { ENV } from '../shared/internal';
 import { intFlag, runMain, UsageError } from './lib/cli';
 import { ensureLocalTables, LOCAL_TABLES, openDynamo } from './lib/local';
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MANIFESTS } from '../functions/manifests';
-import { type ConsumerManifest, validateManifest } from '../shared';
+import { type ConsumerManifest, validateManifest } from '../shared/internal';
 import { runMain, UsageError } from './lib/cli';
 import { REPO_ROOT } from './lib/local';
 import { envelope, mskEvent } from './lib/msk-events';
@@ -139,7 +139,7 @@ function camel(name: string): string {
 }
 
 function manifestFile(name: string, id: string, topic: string, mode: string, table: string): string {
-  return `import type { ConsumerManifest } from '../../shared';
+  return `import type { ConsumerManifest } from '../../shared/internal';
 
 /** The ${name} consumer. Never rename its service or id once deployed. */
 export default {
@@ -161,8 +161,8 @@ export default {
 function handlerFile(name: string, mode: string, table: string, dataType: string): string {
   const transactional = mode === 'transactional';
   const imports = transactional
-    ? `import { defineConsumer, parseData, withWrites } from '../../shared';`
-    : `import { PutCommand } from '@aws-sdk/lib-dynamodb';\nimport { defineConsumer, parseData } from '../../shared';`;
+    ? `import { defineConsumer, parseData, withWrites } from '../../shared/internal';`
+    : `import { PutCommand } from '@aws-sdk/lib-dynamodb';\nimport { defineConsumer, parseData } from '../../shared/internal';`;
   const body = transactional
     ? `    // Transactional: the Put commits with the idempotency record's completion, exactly once.
     return withWrites({ id: data.id }, [{ Put: { TableName: tables.${table}, Item: item } }]);`

@@ -3,7 +3,7 @@
  * endpoint), and releases a record stuck in `processing` on request, fenced.
  */
 import { parseArgs } from 'node:util';
-import { ENV, optionalEnv, RecordStatus } from '../shared';
+import { ENV, optionalEnv, RecordStatus } from '../shared/internal';
 import { choiceFlag, intFlag, runMain, UsageError } from './lib/cli';
 import { LOCAL_DB_PATH, LOCAL_TABLES, openDynamo, REPO_ROOT } from './lib/local';
 import { formatRecords, listRecords, matchKey, releaseRecord } from './lib/records';

@@ -95,10 +95,6 @@ export const ENV = {
   LEASE_MARGIN_MS: 'IDEMPOTENCY_LEASE_MARGIN_MS',
   /** Optional: processing lease (ms) when there is no Lambda context. */
   FALLBACK_LEASE_MS: 'IDEMPOTENCY_FALLBACK_LEASE_MS',
-  /** The essay-lifecycle consumer's own table. */
-  ESSAY_TABLE_NAME: 'ESSAY_TABLE_NAME',
-  /** The spellchecker consumer's own table. */
-  SPELLCHECK_TABLE_NAME: 'SPELLCHECK_TABLE_NAME',
 } as const;
 
 /** Default namespace prefix of every key; bump it to invalidate all keys at once. */

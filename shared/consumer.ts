@@ -1,10 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createKafkaHandler, type KafkaBatchResponse, type KafkaHandler, type KafkaHandlerOptions } from './batch';
+import type { MSKEvent } from 'aws-lambda';
+import {
+  createKafkaHandler,
+  type KafkaBatchResponse,
+  type KafkaHandler,
+  type KafkaHandlerOptions,
+} from './batch';
 import { loadConsumerConfig } from './config';
 import { type DeadLetterSink, deadLetterSinkFor } from './dead-letter';
 import { requireEnv } from './env';
 import { type EventHandler, Idempotency, type LambdaContextLike } from './idempotency';
-import type { MSKEvent } from 'aws-lambda';
 import { type ConsumerManifest, validateManifest } from './manifest';
 import type { LayerLogger, LayerMetrics } from './observability';
 import { type Clock, createDocumentClient, systemClock } from './store';

@@ -1,9 +1,12 @@
 /**
- * The idempotency layer: the only import path for functions, infrastructure, scripts and tests.
+ * The consumer author's surface of the idempotency layer: define a consumer from its manifest and
+ * routes, return effects with `withWrites`, validate `data` with `parseData`, throw the errors that
+ * say retry or give up. Infrastructure, scripts and tests import the rest from `shared/internal.ts`;
+ * the Powertools bridge is `shared/powertools.ts`.
  *
  * @example
  * ```ts
- * import { Idempotency, decodeEvent } from '../../shared';
+ * import { defineConsumer, parseData, withWrites } from '../../shared';
  * ```
  */
 export {
@@ -14,93 +17,19 @@ export {
   type KafkaHandler,
   type KafkaHandlerOptions,
   parseData,
-  type RecordReport,
-  type RecordStatusInBatch,
 } from './batch';
-export {
-  CONSUMER_TABLE_SCHEMA,
-  DEFAULT_KEY_PREFIX,
-  ENV,
-  IDEMPOTENCY_TABLE_ACTIONS,
-  IDEMPOTENCY_TABLE_SCHEMA,
-  RecordStatus,
-} from './constants';
-export { type ConsumerConfig, loadConsumerConfig } from './config';
-export {
-  type Consumer,
-  type ConsumerContext,
-  type ConsumerOptions,
-  defineConsumer,
-  type Routes,
-} from './consumer';
-export {
-  DEAD_LETTER_MAX_BYTES,
-  type DeadLetterEntry,
-  type DeadLetterSink,
-  deadLetterBody,
-  deadLetterSinkFor,
-  FileDeadLetterSink,
-  SqsDeadLetterSink,
-} from './dead-letter';
-export { envBoolean, envChoice, envInteger, type IntegerBounds, optionalEnv, requireEnv } from './env';
-export {
-  type DecodedEvent,
-  decodeEvent,
-  ENVELOPE_LIMITS,
-  type EventEnvelope,
-  EventEnvelopeSchema,
-  type RecordCoordinates,
-} from './envelope';
-export {
-  BusinessConditionFailedError,
-  DeadLetterUnavailableError,
-  describe,
-  IdempotencyError,
-  InProgressElsewhereError,
-  InvalidRecordError,
-  isRetryable,
-  LeaseLostError,
-  PayloadMismatchError,
-  PermanentError,
-  RetryableError,
-  StoreUnavailableError,
-} from './errors';
+export { CONSUMER_TABLE_SCHEMA } from './constants';
+export { type Consumer, type ConsumerContext, type ConsumerOptions, defineConsumer } from './consumer';
+export type { EventEnvelope } from './envelope';
+export { IdempotencyError, PermanentError, RetryableError } from './errors';
 export {
   type EventHandler,
-  type FailureMode,
   type HandlerInfo,
   Idempotency,
   type IdempotencyOptions,
-  type LambdaContextLike,
   type Outcome,
-  type PermanentFailure,
-  type RunOptions,
   type TransactionalResult,
   withWrites,
 } from './idempotency';
-export { type BatchRecord, DEFAULT_INPUT_LIMITS, decodeMskEvent, type InputLimits } from './kafka';
-export {
-  type CustomKeyFunction,
-  canonicalJson,
-  computeKey,
-  type IdempotencyKey,
-  type KeyStrategy,
-  sha256Hex,
-} from './keys';
-export { type ConsumerManifest, type ManifestTable, type TableAction, validateManifest } from './manifest';
-export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
-export {
-  FencedDynamoDBPersistenceLayer,
-  type FencedDynamoDBPersistenceLayerOptions,
-} from './powertools-persistence';
-export {
-  type Claim,
-  type Clock,
-  createDocumentClient,
-  type IdempotencyRecord,
-  IdempotencyStore,
-  type IdempotencyStoreOptions,
-  MAX_TRANSACTIONAL_WRITES,
-  systemClock,
-  type TransactionalWrite,
-} from './store';
+export type { ConsumerManifest } from './manifest';
+export type { TransactionalWrite } from './store';

@@ -83,8 +83,10 @@ export function validateManifest<M extends ConsumerManifest>(manifest: M): M {
       `Consumer manifest ${JSON.stringify(manifest.service)}: ${field} must be ${rule}, got ${JSON.stringify(value)}.`,
     );
   };
-  if (!SERVICE.test(manifest.service)) fail('service', '1-64 lowercase letters, digits and "-"', manifest.service);
-  if (!CONSTRUCT_ID.test(manifest.id)) fail('id', 'PascalCase letters and digits (a construct id)', manifest.id);
+  if (!SERVICE.test(manifest.service))
+    fail('service', '1-64 lowercase letters, digits and "-"', manifest.service);
+  if (!CONSTRUCT_ID.test(manifest.id))
+    fail('id', 'PascalCase letters and digits (a construct id)', manifest.id);
   if (manifest.topics.length === 0) fail('topics', 'at least one topic', manifest.topics);
   for (const topic of manifest.topics) if (!TOPIC.test(topic)) fail('topics[]', 'a Kafka topic name', topic);
   if (manifest.mode !== 'transactional' && manifest.mode !== 'two-phase') {

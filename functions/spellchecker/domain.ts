@@ -7,7 +7,8 @@
  * stores the same corrections (only `checked_at` and `event_id` move), so a rerun after a crash
  * between the write and the completion leaves the table right.
  */
-import { CONSUMER_TABLE_SCHEMA, sha256Hex } from '../../shared';
+import { createHash } from 'node:crypto';
+import { CONSUMER_TABLE_SCHEMA } from '../../shared';
 import type { SpellcheckRequestedData } from './events';
 import { type Correction, checkText, DEFAULT_MAX_WORK, MAX_WORD_LENGTH, type Speller } from './speller';
 
@@ -92,7 +93,7 @@ export function spellcheck(data: SpellcheckRequestedData, speller: Speller): Spe
 export function resultKey(data: SpellcheckRequestedData): Record<string, string> {
   return {
     [CONSUMER_TABLE_SCHEMA.partitionKey]: `ESSAY#${data.essay_id}`,
-    [CONSUMER_TABLE_SCHEMA.sortKey]: `SPELLCHECK#${data.language ?? 'en'}#${sha256Hex(data.text)}`,
+    [CONSUMER_TABLE_SCHEMA.sortKey]: `SPELLCHECK#${data.language ?? 'en'}#${createHash('sha256').update(data.text).digest('hex')}`,
   };
 }
 

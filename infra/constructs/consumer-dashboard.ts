@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { MetricName } from '../../shared';
+import { MetricName } from '../../shared/internal';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { IdempotentKafkaConsumer } from './idempotent-kafka-consumer';
 

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { CONSUMER_TABLE_SCHEMA } from '../../shared';
+import { CONSUMER_TABLE_SCHEMA } from '../../shared/internal';
 import { acknowledgeBackupPlan, statefulTableProps } from '../lib/stateful-table';
 
 /**
@@ -48,7 +48,7 @@ export interface ConsumerTableProps {
  * const essays = new ConsumerTable(this, 'EssayTable');
  * new IdempotentKafkaConsumer(this, 'EssayLifecycle', { …,
  *   tables: [{ table: essays.table, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] }],
- *   environment: { [ENV.ESSAY_TABLE_NAME]: essays.table.tableName } });
+ *   environment: { ['ESSAY_TABLE_NAME']: essays.table.tableName } });
  * ```
  */
 export class ConsumerTable extends Construct {

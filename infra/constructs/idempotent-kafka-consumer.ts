@@ -27,7 +27,7 @@ import {
   MetricName,
   type TableAction,
   validateManifest,
-} from '../../shared';
+} from '../../shared/internal';
 import {
   acknowledgeMskTriggerPolicy,
   INLINE_POLICY_REASON,

@@ -8,7 +8,7 @@
  * `NodejsFunction` rejects a runtime that is not Node.js; `NodejsFunction` also rejects a missing entry.
  */
 import { Duration, Token } from 'aws-cdk-lib';
-import { ENV, type TableAction } from '../../shared';
+import { ENV, type TableAction } from '../../shared/internal';
 import type { ConsumerAlarmsOptions, OffsetLagAlarmProps } from '../constructs/consumer-alarms';
 import type { IdempotentKafkaConsumerProps, MskTriggerProps } from '../constructs/idempotent-kafka-consumer';
 import { clusterArnMessage, isClusterArn } from './kafka-arns';

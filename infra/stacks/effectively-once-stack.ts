@@ -2,7 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { MANIFESTS } from '../../functions/manifests';
-import type { ConsumerManifest } from '../../shared';
+import type { ConsumerManifest } from '../../shared/internal';
 import { ConsumerDashboard } from '../constructs/consumer-dashboard';
 import { ConsumerTable } from '../constructs/consumer-table';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MSKEvent } from 'aws-lambda';
-import { DEFAULT_INPUT_LIMITS, type EventEnvelope } from '../../shared';
+import { DEFAULT_INPUT_LIMITS, type EventEnvelope } from '../../shared/internal';
 import { envelope as makeEnvelope, mskEvent, type RecordSpec } from './msk-events';
 
 /**

@@ -11,7 +11,7 @@ import {
   type KafkaBatchResponse,
   type RecordReport,
   type RecordStatusInBatch,
-} from '../../shared';
+} from '../../shared/internal';
 import { type Column, formatTable, shortKey } from './cli';
 
 /** The last stdout line of `npm run invoke`, as JSON. */

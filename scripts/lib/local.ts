@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MANIFESTS } from '../../functions/manifests';
-import { type Consumer, type ConsumerManifest, ENV, type KafkaHandler } from '../../shared';
+import { type Consumer, type ConsumerManifest, ENV, type KafkaHandler } from '../../shared/internal';
 import { LOCAL_AWS, startDynamoDbLocal } from '../../tools/testing/dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../../tools/testing/tables';
 
@@ -52,8 +52,8 @@ export function localTableName(variable: string): string {
  */
 export const LOCAL_TABLES = {
   idempotency: 'local-idempotency',
-  essays: localTableName(ENV.ESSAY_TABLE_NAME),
-  spellchecks: localTableName(ENV.SPELLCHECK_TABLE_NAME),
+  essays: localTableName('ESSAY_TABLE_NAME'),
+  spellchecks: localTableName('SPELLCHECK_TABLE_NAME'),
 } as const;
 
 /**
@@ -108,13 +108,13 @@ export interface LocalFunction {
 export const LOCAL_FUNCTIONS: Readonly<Record<'essay-lifecycle' | 'spellchecker', LocalFunction>> = {
   'essay-lifecycle': {
     name: 'essay-lifecycle',
-    tableEnv: ENV.ESSAY_TABLE_NAME,
+    tableEnv: 'ESSAY_TABLE_NAME',
     tableName: LOCAL_TABLES.essays,
     eventTypes: [EVENT_TYPES.batchRegistered, EVENT_TYPES.contentProvisioned],
   },
   spellchecker: {
     name: 'spellchecker',
-    tableEnv: ENV.SPELLCHECK_TABLE_NAME,
+    tableEnv: 'SPELLCHECK_TABLE_NAME',
     tableName: LOCAL_TABLES.spellchecks,
     eventTypes: [EVENT_TYPES.spellcheckRequested],
   },
@@ -214,8 +214,8 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
     [ENV.SERVICE_NAME]: options.functionName,
     [ENV.IDEMPOTENCY_TABLE_NAME]: options.idempotencyTable ?? LOCAL_TABLES.idempotency,
     ...LOCAL_CONSUMER_TABLES,
-    ...(options.essayTable ? { [ENV.ESSAY_TABLE_NAME]: options.essayTable } : {}),
-    ...(options.spellcheckTable ? { [ENV.SPELLCHECK_TABLE_NAME]: options.spellcheckTable } : {}),
+    ...(options.essayTable ? { ESSAY_TABLE_NAME: options.essayTable } : {}),
+    ...(options.spellcheckTable ? { SPELLCHECK_TABLE_NAME: options.spellcheckTable } : {}),
     [ENV.DEAD_LETTER_QUEUE_URL]: options.deadLetterUrl ?? pathToFileURL(DEAD_LETTER_FILE).href,
     [ENV.DYNAMODB_ENDPOINT]: options.endpoint,
     [ENV.PARTIAL_BATCH_RESPONSE]: String(options.partialBatchResponse ?? true),

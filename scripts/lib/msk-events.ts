@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
-import type { EventEnvelope } from '../../shared';
+import type { EventEnvelope } from '../../shared/internal';
 
 /** Fields of an envelope; the ones left out are filled in (fresh `event_id`, current time). */
 export interface EnvelopeInput {

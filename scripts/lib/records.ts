@@ -4,7 +4,7 @@
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { IDEMPOTENCY_TABLE_SCHEMA, type IdempotencyRecord, RecordStatus } from '../../shared';
+import { IDEMPOTENCY_TABLE_SCHEMA, type IdempotencyRecord, RecordStatus } from '../../shared/internal';
 import { type Column, formatTable, relativeTime, shortKey } from './cli';
 
 /**

@@ -7,7 +7,7 @@ import {
   ENV,
   type IdempotencyRecord,
   type LambdaContextLike,
-} from '../../shared';
+} from '../../shared/internal';
 
 /** A dead-letter sink that keeps every entry in memory, for assertions. */
 export class MemoryDeadLetters implements DeadLetterSink {

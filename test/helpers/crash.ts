@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MSKEvent } from 'aws-lambda';
-import { ENV } from '../../shared';
+import { ENV } from '../../shared/internal';
 import { testEndpoint } from './dynamo';
 
 /** How a crashing worker ended. */

@@ -15,7 +15,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MSKEvent } from 'aws-lambda';
 import { MANIFESTS } from '../../functions/manifests';
-import { type Consumer, type ConsumerManifest, createDocumentClient, requireEnv } from '../../shared';
+import {
+  type Consumer,
+  type ConsumerManifest,
+  createDocumentClient,
+  requireEnv,
+} from '../../shared/internal';
 import { LOCAL_AWS } from '../../tools/testing/dynamodb-local';
 
 /** Where the child kills itself. */

@@ -12,7 +12,7 @@ import {
   type IdempotencyRecord,
   type Outcome,
   type RecordCoordinates,
-} from '../../shared';
+} from '../../shared/internal';
 import { RecordingLogger, RecordingMetrics } from './recorders';
 
 /** A clock the test moves by hand. Starts at the real time so TTLs look like production ones. */

@@ -1,4 +1,4 @@
-import type { LayerLogger, LayerMetrics } from '../../shared';
+import type { LayerLogger, LayerMetrics } from '../../shared/internal';
 
 /** A logger that keeps every entry, for assertions. */
 export class RecordingLogger implements LayerLogger {

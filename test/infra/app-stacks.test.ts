@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MANIFESTS } from '../../functions/manifests';
 import { addAppStacks, parseAppConfig } from '../../infra/app-stacks';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../infra/stack-outputs';
-import { ENV } from '../../shared';
+import { ENV } from '../../shared/internal';
 import { appWithoutBundling, nagFindings, roleStatements } from './support';
 
 const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';

@@ -13,7 +13,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mskRecord } from '../../scripts/lib/msk-events';
-import { DEAD_LETTER_MAX_BYTES, type DeadLetterEntry, SqsDeadLetterSink, sha256Hex } from '../../shared';
+import {
+  DEAD_LETTER_MAX_BYTES,
+  type DeadLetterEntry,
+  SqsDeadLetterSink,
+  sha256Hex,
+} from '../../shared/internal';
 import { localStackClientConfig } from '../helpers/localstack';
 
 let sqs: SQSClient;

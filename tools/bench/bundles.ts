@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
-import { ENV } from '../../shared';
+import { ENV } from '../../shared/internal';
 import { median } from './stats';
 
 /**
@@ -103,8 +103,8 @@ export function functionEnvironment(name: string): Record<string, string> {
     [ENV.DEAD_LETTER_QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-dlq',
     [ENV.PARTIAL_BATCH_RESPONSE]: 'true',
     [ENV.FAILURE_MODE]: 'fail-closed',
-    [ENV.ESSAY_TABLE_NAME]: 'bench-essays',
-    [ENV.SPELLCHECK_TABLE_NAME]: 'bench-spellchecks',
+    ESSAY_TABLE_NAME: 'bench-essays',
+    SPELLCHECK_TABLE_NAME: 'bench-spellchecks',
   };
 }
 

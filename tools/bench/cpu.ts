@@ -1,5 +1,5 @@
 import { envelope } from '../../scripts/lib/msk-events';
-import { canonicalJson, computeKey, DEFAULT_KEY_PREFIX, decodeEvent, sha256Hex } from '../../shared';
+import { canonicalJson, computeKey, DEFAULT_KEY_PREFIX, decodeEvent, sha256Hex } from '../../shared/internal';
 import { median } from './stats';
 import { BENCH_EVENT_TYPE } from './workload';
 

@@ -13,7 +13,7 @@ import {
   type LayerMetrics,
   RetryableError,
   withWrites,
-} from '../../shared';
+} from '../../shared/internal';
 import { LOCAL_AWS } from '../testing/dynamodb-local';
 import { countRequests, injectFaults, type RequestCounter } from '../testing/sdk-middleware';
 import { type CapacityTracker, trackCapacity } from './capacity';

@@ -7,7 +7,7 @@ import {
 import { MAX_WORD_LENGTH, Speller } from '../../functions/spellchecker/speller';
 import { WORDS_BY_FREQUENCY } from '../../functions/spellchecker/word-list';
 import { envelope } from '../../scripts/lib/msk-events';
-import { decodeEvent, InvalidRecordError, parseData } from '../../shared';
+import { decodeEvent, InvalidRecordError, parseData } from '../../shared/internal';
 import { median } from './stats';
 
 /**

@@ -11,7 +11,7 @@ import {
   IDEMPOTENCY_TABLE_SCHEMA,
   type IdempotencyRecord,
   RecordStatus,
-} from '../../shared';
+} from '../../shared/internal';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
 import type { ChaosConsumerName } from './options';
 import {

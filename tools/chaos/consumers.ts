@@ -6,7 +6,7 @@
 
 import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/handler';
 import { consumer as spellchecker } from '../../functions/spellchecker/handler';
-import { type ConsumerOptions, ENV, type KafkaHandler } from '../../shared';
+import { type ConsumerOptions, ENV, type KafkaHandler } from '../../shared/internal';
 import type { ChaosConsumerName } from './options';
 
 /** Tables of a chaos run (in its own DynamoDB Local). */

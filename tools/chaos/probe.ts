@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RecordStatus } from '../../shared';
+import { RecordStatus } from '../../shared/internal';
 import {
   type BlackBoxEntry,
   type DeliveryStats,

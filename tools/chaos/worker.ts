@@ -7,7 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsumerOptions } from '../../shared';
+import type { ConsumerOptions } from '../../shared/internal';
 import {
   type Clock,
   createDocumentClient,
@@ -15,7 +15,7 @@ import {
   type KafkaHandler,
   type LayerLogger,
   type LayerMetrics,
-} from '../../shared';
+} from '../../shared/internal';
 import { LOCAL_AWS } from '../testing/dynamodb-local';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES, type ChaosConsumer, consumerEnv } from './consumers';
 import { withLedger } from './ledger';

@@ -5,7 +5,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CONSUMER_TABLE_SCHEMA, IDEMPOTENCY_TABLE_SCHEMA } from '../../shared';
+import { CONSUMER_TABLE_SCHEMA, IDEMPOTENCY_TABLE_SCHEMA } from '../../shared/internal';
 
 /**
  * Creates the idempotency table (key and TTL attribute from the shared schema) unless it exists.

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IdempotencyTable } from '../../../infra/constructs/idempotency-table';
-import { IDEMPOTENCY_TABLE_ACTIONS, IDEMPOTENCY_TABLE_SCHEMA } from '../../../shared';
+import { IDEMPOTENCY_TABLE_ACTIONS, IDEMPOTENCY_TABLE_SCHEMA } from '../../../shared/internal';
 import { acknowledgments, appWithoutBundling, nagFindings, resourcesFor, roleStatements } from '../support';
 
 describe('IdempotencyTable', () => {

@@ -14,7 +14,7 @@ import {
   type MskTriggerProps,
 } from '../../../infra/constructs/idempotent-kafka-consumer';
 import { FUNCTION_ESBUILD_TARGET } from '../../../scripts/lib/local';
-import { type ConsumerManifest, ENV, IDEMPOTENCY_TABLE_ACTIONS, MetricName } from '../../../shared';
+import { type ConsumerManifest, ENV, IDEMPOTENCY_TABLE_ACTIONS, MetricName } from '../../../shared/internal';
 import {
   acknowledgments,
   actionsOf,

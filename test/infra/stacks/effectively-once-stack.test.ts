@@ -9,7 +9,7 @@ import { addAppStacks, PLACEHOLDER_CLUSTER_ARN, parseAppConfig } from '../../../
 import type { ConsumerTable } from '../../../infra/constructs/consumer-table';
 import { functionNameOutputKey, STACK_NAMES, STACK_OUTPUTS } from '../../../infra/stack-outputs';
 import { EffectivelyOnceStack } from '../../../infra/stacks/effectively-once-stack';
-import { CONSUMER_TABLE_SCHEMA, ENV, MetricName } from '../../../shared';
+import { CONSUMER_TABLE_SCHEMA, ENV, MetricName } from '../../../shared/internal';
 import { acknowledgments, appWithoutBundling, nagFindings, projectApp, roleStatements } from '../support';
 
 /** The dashboard body with its Fn::Join flattened (tokens rendered as JSON). */

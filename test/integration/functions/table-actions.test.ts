@@ -9,7 +9,7 @@ import {
   type Consumer,
   type ConsumerManifest,
   IDEMPOTENCY_TABLE_ACTIONS,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { MemoryDeadLetters, testConsumerConfig, testEnv } from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import { recordTableActions, type TableActionRecorder } from '../../helpers/iam-actions';

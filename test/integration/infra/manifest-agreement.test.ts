@@ -14,7 +14,7 @@ import { MANIFESTS } from '../../../functions/manifests';
 import { functionNameOutputKey } from '../../../infra/stack-outputs';
 import { EffectivelyOnceStack } from '../../../infra/stacks/effectively-once-stack';
 import { mskEvent } from '../../../scripts/lib/msk-events';
-import { type Consumer, type ConsumerManifest, ENV } from '../../../shared';
+import { type Consumer, type ConsumerManifest, ENV } from '../../../shared/internal';
 import { MemoryDeadLetters } from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import { appWithoutBundling } from '../../infra/support';

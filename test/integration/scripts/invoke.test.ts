@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../../scripts/lib/local';
 import { listRecords } from '../../../scripts/lib/records';
-import { ENV } from '../../../shared';
+import { ENV } from '../../../shared/internal';
 import { clients, testEndpoint } from '../../helpers/dynamo';
 import { lastJsonLine, runScript } from './run-script';
 
@@ -27,8 +27,8 @@ describe('npm run invoke (child process, real spellchecker handler, DynamoDB Loc
     const env = {
       [ENV.DYNAMODB_ENDPOINT]: testEndpoint(),
       [ENV.IDEMPOTENCY_TABLE_NAME]: `invoke-idem-${suffix}`,
-      [ENV.SPELLCHECK_TABLE_NAME]: `invoke-checks-${suffix}`,
-      [ENV.ESSAY_TABLE_NAME]: `invoke-essays-${suffix}`,
+      SPELLCHECK_TABLE_NAME: `invoke-checks-${suffix}`,
+      ESSAY_TABLE_NAME: `invoke-essays-${suffix}`,
       [ENV.DEAD_LETTER_QUEUE_URL]: pathToFileURL(deadLetters).href,
     };
     const eventFile = join(REPO_ROOT, 'events', 'spellchecker-poison.json');

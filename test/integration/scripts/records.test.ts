@@ -6,7 +6,7 @@ import {
   type IdempotencyRecord,
   IdempotencyStore,
   sha256Hex,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { clients, freshIdempotencyTable, testEndpoint } from '../../helpers/dynamo';
 import { readRecord } from '../../helpers/layer';
 import { lastJsonLine, runScript } from './run-script';

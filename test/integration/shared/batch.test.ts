@@ -9,7 +9,7 @@ import {
   Idempotency,
   MetricName,
   RetryableError,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { countRequests } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../helpers/recorders';

@@ -12,7 +12,7 @@ import {
   type PermanentFailure,
   RecordStatus,
   RetryableError,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { countRequests } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {

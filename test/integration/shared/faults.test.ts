@@ -10,7 +10,7 @@ import {
   RecordStatus,
   RetryableError,
   StoreUnavailableError,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../tools/testing/dynamodb-local';
 import { type AttemptInfo, type Fault, injectFaults } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';

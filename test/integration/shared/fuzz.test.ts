@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { createKafkaHandler, decodeMskEvent, Idempotency, PermanentError } from '../../../shared';
+import { createKafkaHandler, decodeMskEvent, Idempotency, PermanentError } from '../../../shared/internal';
 import { injectFaults } from '../../../tools/testing/sdk-middleware';
 import { MemoryDeadLetters } from '../../helpers/consumers';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';

@@ -14,7 +14,7 @@ import {
   type KafkaHandler,
   MetricName,
   RecordStatus,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { idempotencyRecords, MemoryDeadLetters, testConsumerConfig, testEnv } from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import { ManualClock, mustReadRecord } from '../../helpers/layer';

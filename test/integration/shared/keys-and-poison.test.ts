@@ -11,7 +11,7 @@ import {
   type PermanentFailure,
   RecordStatus,
   sha256Hex,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   bytesOf,

@@ -11,7 +11,7 @@ import {
   PermanentError,
   RecordStatus,
   RetryableError,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,

@@ -12,14 +12,16 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import {
-  FencedDynamoDBPersistenceLayer,
-  type FencedDynamoDBPersistenceLayerOptions,
   IDEMPOTENCY_TABLE_SCHEMA,
   LeaseLostError,
   PermanentError,
   RecordStatus,
   StoreUnavailableError,
-} from '../../../shared';
+} from '../../../shared/internal';
+import {
+  FencedDynamoDBPersistenceLayer,
+  type FencedDynamoDBPersistenceLayerOptions,
+} from '../../../shared/powertools';
 import { injectFaults } from '../../../tools/testing/sdk-middleware';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import { deferred, ManualClock, must, readRecord } from '../../helpers/layer';

@@ -5,7 +5,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envelope as mskEnvelope, mskEvent } from '../../../scripts/lib/msk-events';
 import {
   createKafkaHandler,
-  FencedDynamoDBPersistenceLayer,
   IDEMPOTENCY_TABLE_ACTIONS,
   type IdempotencyKey,
   IdempotencyStore,
@@ -14,7 +13,8 @@ import {
   RetryableError,
   type TransactionalWrite,
   withWrites,
-} from '../../../shared';
+} from '../../../shared/internal';
+import { FencedDynamoDBPersistenceLayer } from '../../../shared/powertools';
 import { MemoryDeadLetters } from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import { recordTableActions, type TableActionRecorder } from '../../helpers/iam-actions';

@@ -12,7 +12,7 @@ import {
   StoreUnavailableError,
   type TransactionalWrite,
   withWrites,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { type AttemptInfo, type Fault, injectFaults } from '../../../tools/testing/sdk-middleware';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import {

@@ -9,7 +9,7 @@ import {
   UNKNOWN_EVENT_TYPE,
 } from '../../../scripts/lib/event-builder';
 import { envelope } from '../../../scripts/lib/msk-events';
-import { decodeEvent, decodeMskEvent, type EventEnvelope } from '../../../shared';
+import { decodeEvent, decodeMskEvent, type EventEnvelope } from '../../../shared/internal';
 
 const TYPE = 'huleedu.essay.spellcheck.requested.v1';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -1,6 +1,11 @@
 import { fakeLambdaContext, formatReport, summarize } from '../../../scripts/lib/invoke-report';
 import { matchKey } from '../../../scripts/lib/records';
-import type { BatchReport, IdempotencyRecord, RecordReport, RecordStatusInBatch } from '../../../shared';
+import type {
+  BatchReport,
+  IdempotencyRecord,
+  RecordReport,
+  RecordStatusInBatch,
+} from '../../../shared/internal';
 
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 

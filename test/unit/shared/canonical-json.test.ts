@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson, computeKey, decodeEvent, type IdempotencyKey } from '../../../shared';
+import { canonicalJson, computeKey, decodeEvent, type IdempotencyKey } from '../../../shared/internal';
 
 /** Row 15 of the matrix: canonical JSON equivalence (key order, nesting, unicode, numbers). */
 

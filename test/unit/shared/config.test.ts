@@ -4,7 +4,7 @@ import {
   type IdempotencyOptions,
   IdempotencyStore,
   type IdempotencyStoreOptions,
-} from '../../../shared';
+} from '../../../shared/internal';
 import { RecordingLogger, RecordingMetrics } from '../../helpers/recorders';
 
 // A client that is never used to send: constructing one does no network I/O.

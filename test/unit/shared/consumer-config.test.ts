@@ -6,7 +6,7 @@ import {
   defineConsumer,
   ENV,
   loadConsumerConfig,
-} from '../../../shared';
+} from '../../../shared/internal';
 
 const REQUIRED = {
   [ENV.IDEMPOTENCY_TABLE_NAME]: 'idempotency',

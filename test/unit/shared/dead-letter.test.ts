@@ -1,6 +1,11 @@
 import { mskRecord } from '../../../scripts/lib/msk-events';
-import { DEAD_LETTER_MAX_BYTES, type DeadLetterEntry, deadLetterBody, sha256Hex } from '../../../shared';
 import { sqsMessage } from '../../../shared/dead-letter';
+import {
+  DEAD_LETTER_MAX_BYTES,
+  type DeadLetterEntry,
+  deadLetterBody,
+  sha256Hex,
+} from '../../../shared/internal';
 
 const COORDINATES = { topic: 'orders', partition: 3, offset: 41 };
 

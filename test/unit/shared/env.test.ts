@@ -1,4 +1,4 @@
-import { envBoolean, envChoice, envInteger, optionalEnv, requireEnv } from '../../../shared';
+import { envBoolean, envChoice, envInteger, optionalEnv, requireEnv } from '../../../shared/internal';
 
 describe('environment helpers', () => {
   test('requireEnv returns the value and fails naming the variable when unset or blank', () => {

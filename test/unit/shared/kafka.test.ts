@@ -1,6 +1,6 @@
 import type { MSKEvent } from 'aws-lambda';
 import { envelope, mskEvent, mskRecord } from '../../../scripts/lib/msk-events';
-import { decodeMskEvent, InvalidRecordError } from '../../../shared';
+import { decodeMskEvent, InvalidRecordError } from '../../../shared/internal';
 
 const TYPE = 'unit.thing.v1';
 

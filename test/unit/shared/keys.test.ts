@@ -6,7 +6,7 @@ import {
   InvalidRecordError,
   type KeyStrategy,
   sha256Hex,
-} from '../../../shared';
+} from '../../../shared/internal';
 
 const BASE: EventEnvelope = {
   event_id: 'evt-1',

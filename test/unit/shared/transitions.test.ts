@@ -1,5 +1,5 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { RecordStatus } from '../../../shared';
+import { RecordStatus } from '../../../shared/internal';
 import {
   claimRequest,
   completeRequest,

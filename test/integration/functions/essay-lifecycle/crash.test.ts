@@ -15,7 +15,7 @@ import {
   type KafkaHandler,
   MetricName,
   RecordStatus,
-} from '../../../../shared';
+} from '../../../../shared/internal';
 import {
   clockAhead,
   idempotencyRecords,
@@ -130,7 +130,7 @@ describe('essay-lifecycle: a worker killed between its business write and its co
       dir,
       env: {
         [ENV.IDEMPOTENCY_TABLE_NAME]: config.idempotencyTableName,
-        [ENV.ESSAY_TABLE_NAME]: config.essayTableName,
+        ESSAY_TABLE_NAME: config.essayTableName,
       },
     });
 

@@ -11,7 +11,7 @@ import {
   type ConsumerOptions,
   type KafkaHandler,
   RecordStatus,
-} from '../../../../shared';
+} from '../../../../shared/internal';
 import {
   idempotencyRecords,
   MemoryDeadLetters,

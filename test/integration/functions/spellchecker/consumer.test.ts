@@ -17,7 +17,7 @@ import {
   type KafkaHandler,
   MetricName,
   RecordStatus,
-} from '../../../../shared';
+} from '../../../../shared/internal';
 import { countRequests, type Fault, injectFaults } from '../../../../tools/testing/sdk-middleware';
 import {
   clockAhead,

@@ -13,7 +13,7 @@ import {
   type KafkaHandler,
   MetricName,
   RecordStatus,
-} from '../../../../shared';
+} from '../../../../shared/internal';
 import {
   clockAhead,
   countEffects,
@@ -83,7 +83,7 @@ describe('spellchecker: a worker killed between its effect and its completion (t
       dir,
       env: {
         [ENV.IDEMPOTENCY_TABLE_NAME]: config.idempotencyTableName,
-        [ENV.SPELLCHECK_TABLE_NAME]: config.spellcheckTableName,
+        SPELLCHECK_TABLE_NAME: config.spellcheckTableName,
       },
     });
     expect(crash).toMatchObject({ signal: 'SIGKILL', code: null });

@@ -18,7 +18,7 @@ import {
   parseData,
   RetryableError,
   type TransactionalWrite,
-} from '../../../../shared';
+} from '../../../../shared/internal';
 
 const TABLE = 'essays';
 const NOW = Date.parse('2025-03-01T12:00:00Z');

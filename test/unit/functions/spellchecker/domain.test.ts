@@ -12,7 +12,7 @@ import {
 import { MAX_WORD_LENGTH, Speller } from '../../../../functions/spellchecker/speller';
 import { WORDS_BY_FREQUENCY } from '../../../../functions/spellchecker/word-list';
 import { envelope } from '../../../../scripts/lib/msk-events';
-import { InvalidRecordError, parseData, sha256Hex } from '../../../../shared';
+import { InvalidRecordError, parseData, sha256Hex } from '../../../../shared/internal';
 
 const speller = new Speller();
 

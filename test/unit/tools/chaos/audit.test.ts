@@ -1,4 +1,4 @@
-import type { IdempotencyRecord } from '../../../../shared';
+import type { IdempotencyRecord } from '../../../../shared/internal';
 import { auditConsumer, emptyTally } from '../../../../tools/chaos/audit';
 import { Random } from '../../../../tools/chaos/random';
 import type { OpenWindowFact } from '../../../../tools/chaos/report';
