@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { MANIFESTS } from '../../functions/manifests';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { ENV } from '../../shared/internal';
 import { median } from './stats';
@@ -31,10 +32,10 @@ export interface BundleEntry {
  * await measureBundles({ entries: FUNCTION_ENTRIES.filter((e) => e.name === 'spellchecker') });
  * ```
  */
-export const FUNCTION_ENTRIES: readonly BundleEntry[] = [
-  { name: 'essay-lifecycle', entry: 'functions/essay-lifecycle/handler.ts' },
-  { name: 'spellchecker', entry: 'functions/spellchecker/handler.ts' },
-];
+export const FUNCTION_ENTRIES: readonly BundleEntry[] = MANIFESTS.map((manifest) => ({
+  name: manifest.service,
+  entry: `functions/${manifest.service}/handler.ts`,
+}));
 
 /**
  * Size and cold module-init time of one bundled function.
@@ -103,8 +104,12 @@ export function functionEnvironment(name: string): Record<string, string> {
     [ENV.DEAD_LETTER_QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-dlq',
     [ENV.PARTIAL_BATCH_RESPONSE]: 'true',
     [ENV.FAILURE_MODE]: 'fail-closed',
-    ESSAY_TABLE_NAME: 'bench-essays',
-    SPELLCHECK_TABLE_NAME: 'bench-spellchecks',
+    ...Object.fromEntries(
+      MANIFESTS.flatMap((manifest) => Object.keys(manifest.tables)).map((name) => [
+        name,
+        `bench-${name.toLowerCase()}`,
+      ]),
+    ),
   };
 }
 

@@ -46,7 +46,7 @@ function uniqueEvent(label: string, overrides: Partial<EventEnvelope> = {}): Eve
   return envelope({ event_id: `evt-${label}`, data: { test: label, amount: 10 }, ...overrides });
 }
 
-describe('row 1: the same event twice in a row', () => {
+describe('the same event twice in a row', () => {
   test('the second delivery is a duplicate carrying the cached result; the handler ran once', async () => {
     const clock = new ManualClock();
     const { idem, metrics, logger } = testLayer({ tableName, client: doc, clock });
@@ -100,7 +100,7 @@ describe('row 1: the same event twice in a row', () => {
   });
 });
 
-describe('row 4: N concurrent workers on one key', () => {
+describe('N concurrent workers on one key', () => {
   test('20 concurrent claims: exactly one winner, the others in-progress-elsewhere, the handler ran once', async () => {
     const workers = Array.from({ length: 20 }, () => clients());
     try {
@@ -335,7 +335,7 @@ describe('results that cannot be cached still complete the record', () => {
   });
 });
 
-describe('row 16: same key, different payload', () => {
+describe('same key, different payload', () => {
   test('the second payload fails with PayloadMismatchError, is dead-lettered, and the original record is untouched', async () => {
     const clock = new ManualClock();
     const { idem, metrics } = testLayer({ tableName, client: doc, clock, keyStrategy: 'envelope' });
@@ -397,7 +397,7 @@ describe('row 16: same key, different payload', () => {
   });
 });
 
-describe('row 17: the handler mutates its input', () => {
+describe('the handler mutates its input', () => {
   test('the completion lands on the key computed before the handler ran; a redelivery of the original bytes is a duplicate', async () => {
     const clock = new ManualClock();
     const { idem } = testLayer({ tableName, client: doc, clock });
@@ -430,7 +430,7 @@ describe('row 17: the handler mutates its input', () => {
   });
 });
 
-describe('row 18: TTL expiry then redelivery', () => {
+describe('TTL expiry then redelivery', () => {
   test('an expired completed record (still present: TTL deletion is lazy) is reclaimed and processed again', async () => {
     const clock = new ManualClock();
     const { idem, metrics } = testLayer({ tableName, client: doc, clock, defaultTtlSeconds: 60 });

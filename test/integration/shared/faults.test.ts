@@ -76,7 +76,7 @@ function nth(operation: string, which: (n: number) => boolean, fault: Fault) {
   };
 }
 
-describe('row 8: store outage at claim (middleware)', () => {
+describe('store outage at claim (middleware)', () => {
   test('fail-closed: the outcome is retry with StoreUnavailableError, after the SDK retried; the handler does not run', async () => {
     const t = faultyLayer((a) => (a.operation === 'UpdateItem' ? 'outage' : undefined));
     try {
@@ -160,7 +160,7 @@ describe('a dedicated DynamoDB Local engine, stopped mid-test', () => {
     rmSync(dbPath, { recursive: true, force: true });
   });
 
-  test('row 9: the engine dies during the handler; the record stays processing across the restart and is taken over after the lease', async () => {
+  test('the engine dies during the handler; the record stays processing across the restart and is taken over after the lease', async () => {
     const own = clients({ endpoint: (await start()).endpoint, maxAttempts: 2 });
     const table = await freshIdempotencyTable(own.raw, 'stopped');
     const clock = new ManualClock();
@@ -203,7 +203,7 @@ describe('a dedicated DynamoDB Local engine, stopped mid-test', () => {
     }
   });
 
-  test('row 8: claims against the stopped engine fail closed by default, and fail open only when asked', async () => {
+  test('claims against the stopped engine fail closed by default, and fail open only when asked', async () => {
     const own = clients({ endpoint: (await start()).endpoint, maxAttempts: 2 });
     const table = await freshIdempotencyTable(own.raw, 'stopped');
     try {
@@ -244,7 +244,7 @@ describe('a dedicated DynamoDB Local engine, stopped mid-test', () => {
   });
 });
 
-describe('row 9: store outage at completion (middleware)', () => {
+describe('store outage at completion (middleware)', () => {
   test('two-phase: outcome retry, the record stays processing (not released), and is taken over after the lease', async () => {
     const clock = new ManualClock();
     const t = faultyLayer(
@@ -291,7 +291,7 @@ describe('row 9: store outage at completion (middleware)', () => {
   });
 });
 
-describe('row 10: throttling with SDK retries', () => {
+describe('throttling with SDK retries', () => {
   test('a few throttled attempts, then success: processed, and the attempts show the retries', async () => {
     const t = faultyLayer(nth('UpdateItem', (n) => n <= 2, 'throttle'));
     try {
@@ -342,7 +342,7 @@ describe('row 10: throttling with SDK retries', () => {
   });
 });
 
-describe('row 11: claim committed but its response lost', () => {
+describe('claim committed but its response lost', () => {
   test("the SDK retry's condition fails on our own owner token: claimed, the handler runs once, the record completes", async () => {
     const t = faultyLayer(nth('UpdateItem', (n) => n === 1, 'drop-response'));
     try {
@@ -372,7 +372,7 @@ describe('row 11: claim committed but its response lost', () => {
   });
 });
 
-describe('row 12: completion committed but its response lost', () => {
+describe('completion committed but its response lost', () => {
   test('two-phase: the retried completion finds its own completed record; processed, record completed', async () => {
     const t = faultyLayer(nth('UpdateItem', (n) => n === 2, 'drop-response'));
     try {

@@ -60,7 +60,7 @@ function twoWorkers(clock: ManualClock, bOffsetMs = 0) {
   return { a, b: bLayer, close: () => b.raw.destroy() };
 }
 
-describe('row 5: crash after claim', () => {
+describe('crash after claim', () => {
   test('a redelivery waits while the lease and the skew margin last, then takes the record over', async () => {
     const clock = new ManualClock();
     const { a, b, close } = twoWorkers(clock);
@@ -120,7 +120,7 @@ describe('row 5: crash after claim', () => {
   });
 });
 
-describe('rows 7 and 13: the lease expires while a slow handler runs', () => {
+describe('the lease expires while a slow handler runs', () => {
   /**
    * Worker A's handler is slow: while it runs, the clock passes A's lease and the skew margin and
    * worker B takes the record over; B's handler is then held so its record stays `processing`.
@@ -183,7 +183,7 @@ describe('rows 7 and 13: the lease expires while a slow handler runs', () => {
     }
   });
 
-  test("row 13: A's release after a retryable error is refused and B's record stays intact", async () => {
+  test("A's release after a retryable error is refused and B's record stays intact", async () => {
     const t = await overtake('row13-release', async () => {
       throw new RetryableError('downstream timed out');
     });
@@ -298,7 +298,7 @@ describe('the release condition: owner = mine AND status = processing', () => {
   });
 });
 
-describe('row 13: release racing a takeover', () => {
+describe('release racing a takeover', () => {
   test("whichever lands first, the new owner's claim survives and the stale release never deletes it", async () => {
     const clock = new ManualClock();
     const b = clients();
@@ -339,7 +339,7 @@ describe('row 13: release racing a takeover', () => {
   });
 });
 
-describe('row 19: clock skew between workers', () => {
+describe('clock skew between workers', () => {
   test('a worker whose clock runs ahead by less than the skew margin cannot take over a live lease', async () => {
     const clock = new ManualClock();
     const { a, b, close } = twoWorkers(clock, SKEW_MS - 100);

@@ -125,7 +125,7 @@ describe('transactional completion', () => {
   });
 });
 
-describe('row 9: store outage at a transactional completion', () => {
+describe('store outage at a transactional completion', () => {
   test('nothing is written, the record is released, and the redelivery applies the effect once', async () => {
     const t = faultyLayer((a) => (a.operation === 'TransactWriteItems' ? 'outage' : undefined));
     try {
@@ -153,7 +153,7 @@ describe('row 9: store outage at a transactional completion', () => {
   });
 });
 
-describe('row 12: transactional completion committed but its response lost', () => {
+describe('transactional completion committed but its response lost', () => {
   test('the SDK retry carries the same ClientRequestToken, so it is a no-op: processed, counter incremented exactly once', async () => {
     let first = true;
     const tokens: unknown[] = [];
@@ -188,7 +188,7 @@ describe('row 12: transactional completion committed but its response lost', () 
   });
 });
 
-describe('row 21: transaction cancelled', () => {
+describe('transaction cancelled', () => {
   test("a business write's own condition fails: BusinessConditionFailedError, permanent failure, nothing written", async () => {
     const { idem, metrics } = testLayer({ tableName, client: doc });
     const pk = 'ACCOUNT#row21';

@@ -179,7 +179,7 @@ describe('essay-lifecycle consumer', () => {
     });
   });
 
-  test('row 1: duplicates inside one batch (new event_ids, same and other partitions) count once', async () => {
+  test('duplicates inside one batch (new event_ids, same and other partitions) count once', async () => {
     const batchId = `b-${randomUUID()}`;
     const { handler } = consumer();
     const report = await handler.process(
@@ -202,7 +202,7 @@ describe('essay-lifecycle consumer', () => {
     expect(await readiness(batchId)).toEqual({ readyCount: 2, essayItems: 2 });
   });
 
-  test('row 2: a duplicate across batches is skipped with its cached result', async () => {
+  test('a duplicate across batches is skipped with its cached result', async () => {
     const batchId = `b-${randomUUID()}`;
     await registerBatch(batchId, ['e1']);
     const { handler } = consumer();
@@ -218,7 +218,7 @@ describe('essay-lifecycle consumer', () => {
     expect(await readiness(batchId)).toEqual({ readyCount: 1, essayItems: 1 });
   });
 
-  test('row 20: content before its registration is retried; out-of-order redeliveries across partitions count once', async () => {
+  test('content before its registration is retried; out-of-order redeliveries across partitions count once', async () => {
     // GIVEN contents on partitions 1 and 2 (one a producer retry of the other) and the registration on 0
     const batchId = `b-${randomUUID()}`;
     const { handler, deadLetters } = consumer();
@@ -294,7 +294,7 @@ describe('essay-lifecycle consumer', () => {
     expect(await readiness(batchId)).toEqual({ readyCount: 1, essayItems: 1 });
   });
 
-  test('row 21: two different contents for one essay racing on two workers: the transaction lets exactly one count', async () => {
+  test('two different contents for one essay racing on two workers: the transaction lets exactly one count', async () => {
     // GIVEN worker A has read the batch and is about to commit content store-a for e1
     const batchId = `b-${randomUUID()}`;
     await registerBatch(batchId, ['e1']);
@@ -320,7 +320,7 @@ describe('essay-lifecycle consumer', () => {
     expect(await readiness(batchId)).toEqual({ readyCount: 1, essayItems: 1 });
   });
 
-  test('row 6 (transactional): a lost transaction response is retried with the same token; an outage writes nothing and is retried', async () => {
+  test('transactional: a lost transaction response is retried with the same token; an outage writes nothing and is retried', async () => {
     const batchId = `b-${randomUUID()}`;
     await registerBatch(batchId, ['e1', 'e2']);
     // GIVEN the first attempt of e1's transaction commits but its response is lost, and every attempt
@@ -352,7 +352,7 @@ describe('essay-lifecycle consumer', () => {
     expect(await stuckRecords()).toEqual([]);
   });
 
-  test('row 14: every poison record is dead-lettered while the rest of its partition is processed', async () => {
+  test('every poison record is dead-lettered while the rest of its partition is processed', async () => {
     const batchId = `b-${randomUUID()}`;
     const { handler, deadLetters } = consumer();
     const base = { topic: CONTENTS, partition: 0 };
@@ -403,7 +403,7 @@ describe('essay-lifecycle consumer', () => {
     expect(await readiness(batchId)).toEqual({ readyCount: 2, essayItems: 2 });
   });
 
-  test('row 22: a Lambda that times out mid-batch is taken over after its lease; waking up later, its commit is refused', async () => {
+  test('a Lambda that times out mid-batch is taken over after its lease; waking up later, its commit is refused', async () => {
     // GIVEN an invocation with 300 ms left (lease margin 0) frozen at the transaction of essay 5
     const batchId = `b-${randomUUID()}`;
     const essays = essayIds(12);

@@ -180,7 +180,7 @@ describe('spellchecker consumer', () => {
     });
   });
 
-  test('row 1: a duplicate inside one batch (new event_id, same and other partition) is checked once', async () => {
+  test('a duplicate inside one batch (new event_id, same and other partition) is checked once', async () => {
     const { handler, effects } = consumer();
     const event = mskEvent([
       { topic: TOPIC, partition: 0, offset: 0, value: request('dup1-a') },
@@ -197,7 +197,7 @@ describe('spellchecker consumer', () => {
     }
   });
 
-  test('row 2: a duplicate across batches gets the cached result without a second check', async () => {
+  test('a duplicate across batches gets the cached result without a second check', async () => {
     const { handler, effects } = consumer();
     const first = await handler.process(
       mskEvent([{ topic: TOPIC, partition: 0, offset: 0, value: request('dup2') }]),
@@ -212,7 +212,7 @@ describe('spellchecker consumer', () => {
     expect(effects.get('dup2')).toBe(1);
   });
 
-  test('row 3: a retryable failure at record 60 of 100 retries the batch; 1-59 are skipped, 60-100 checked once', async () => {
+  test('a retryable failure at record 60 of 100 retries the batch; 1-59 are skipped, 60-100 checked once', async () => {
     // GIVEN a store for results that refuses every attempt to write record 60 during the first delivery
     let failing = true;
     const { handler, effects } = consumer({
@@ -246,7 +246,7 @@ describe('spellchecker consumer', () => {
     expect(stuck).toEqual([]);
   });
 
-  test('row 14: every poison record is dead-lettered (JSON Lines file) while the rest of its partition is checked', async () => {
+  test('every poison record is dead-lettered (JSON Lines file) while the rest of its partition is checked', async () => {
     // GIVEN a partition with valid requests around every kind of malformed record
     const dir = await mkdtemp(join(tmpdir(), 'spellcheck-dlq-'));
     try {
@@ -363,7 +363,7 @@ describe('spellchecker consumer', () => {
     expect(second.records[1]?.result).toMatchObject({ corrections: expect.any(Array), truncated: true });
   });
 
-  test('row 20: out-of-order redelivery across partitions still checks each request once', async () => {
+  test('out-of-order redelivery across partitions still checks each request once', async () => {
     // GIVEN requests spread over two partitions, the same request on both (a producer retry)
     const { handler, effects } = consumer();
     const a = request('r20-a');
@@ -390,7 +390,7 @@ describe('spellchecker consumer', () => {
     expect(Object.fromEntries(effects)).toEqual({ 'r20-a': 1, 'r20-b': 1, 'r20-c': 1 });
   });
 
-  test('row 22: a Lambda that times out mid-batch is abandoned; the redelivery takes over after the lease and checks the rest once', async () => {
+  test('a Lambda that times out mid-batch is abandoned; the redelivery takes over after the lease and checks the rest once', async () => {
     // GIVEN an invocation with 300 ms left (lease margin 0) that freezes at the write of record 5
     const stale = consumer({ leaseMarginMs: 0 });
     const hold = holdRequests(stale.client, (operation, input) => {
