@@ -1,11 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/handler';
+import { consumer as spellchecker } from '../../functions/spellchecker/handler';
 import {
   type ConsumerConfig,
+  type ConsumerOptions,
   type DeadLetterEntry,
   type DeadLetterSink,
   ENV,
   type IdempotencyRecord,
+  type KafkaHandler,
   type LambdaContextLike,
 } from '../../shared/internal';
 
@@ -195,4 +199,29 @@ export function countEffects(
     { step: 'deserialize', name: `effects-${Math.random().toString(36).slice(2)}` },
   );
   return counts;
+}
+
+/** The spellchecker's settings in a test: the layer's, and its own table. */
+export type SpellcheckerConfig = ConsumerConfig & { readonly spellcheckTableName: string };
+
+/** The real spellchecker consumer, built from a test's settings with parts replaced. */
+export function createSpellchecker(config: SpellcheckerConfig, options: ConsumerOptions = {}): KafkaHandler {
+  return spellchecker.create({
+    env: testEnv(config, { SPELLCHECK_TABLE_NAME: config.spellcheckTableName }),
+    ...options,
+  });
+}
+
+/** The essay-lifecycle consumer's settings in a test: the layer's, and its own table. */
+export type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: string };
+
+/** The real essay-lifecycle consumer, built from a test's settings with parts replaced. */
+export function createEssayLifecycle(
+  config: EssayLifecycleConfig,
+  options: ConsumerOptions = {},
+): KafkaHandler {
+  return essayLifecycle.create({
+    env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }),
+    ...options,
+  });
 }

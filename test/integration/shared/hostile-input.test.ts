@@ -2,34 +2,25 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import { SpellcheckEventType } from '../../../functions/spellchecker/events';
-import { consumer } from '../../../functions/spellchecker/handler';
 import { envelope, mskEvent, mskRecord, type RecordSpec } from '../../../scripts/lib/msk-events';
 import {
   BatchRetryError,
-  type ConsumerConfig,
-  type ConsumerOptions,
   DeadLetterUnavailableError,
   decodeEvent,
   Idempotency,
-  type KafkaHandler,
   MetricName,
   RecordStatus,
 } from '../../../shared/internal';
-import { idempotencyRecords, MemoryDeadLetters, testConsumerConfig, testEnv } from '../../helpers/consumers';
+import {
+  createSpellchecker,
+  idempotencyRecords,
+  MemoryDeadLetters,
+  type SpellcheckerConfig,
+  testConsumerConfig,
+} from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import { ManualClock, mustReadRecord } from '../../helpers/layer';
 import { RecordingLogger, RecordingMetrics } from '../../helpers/recorders';
-
-/** The consumer's settings in a test: the layer's, and its own table. */
-type SpellcheckerConfig = ConsumerConfig & { readonly spellcheckTableName: string };
-
-/** The real consumer, built from a test's settings with parts replaced. */
-function createHandler(config: SpellcheckerConfig, options: ConsumerOptions = {}): KafkaHandler {
-  return consumer.create({
-    env: testEnv(config, { SPELLCHECK_TABLE_NAME: config.spellcheckTableName }),
-    ...options,
-  });
-}
 
 /**
  * Hostile records through the real spellchecker handler on DynamoDB Local: every name of
@@ -65,7 +56,7 @@ function spellchecker() {
   const deadLetters = new MemoryDeadLetters();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
-  const handler = createHandler(config, { client: doc, deadLetter: deadLetters, logger, metrics });
+  const handler = createSpellchecker(config, { client: doc, deadLetter: deadLetters, logger, metrics });
   return { handler, deadLetters, logger, metrics };
 }
 
@@ -343,7 +334,7 @@ describe('dead letters that cannot be sent', () => {
     const logger = new RecordingLogger();
     const metrics = new RecordingMetrics();
     let sends = 0;
-    const handler = createHandler(config, {
+    const handler = createSpellchecker(config, {
       client: doc,
       logger,
       metrics,

@@ -3,39 +3,21 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
-import { consumer as essayLifecycle } from '../../../../functions/essay-lifecycle/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import {
-  type Clock,
-  type ConsumerConfig,
-  type ConsumerOptions,
-  type KafkaHandler,
-  MetricName,
-  RecordStatus,
-} from '../../../../shared/internal';
+import { type Clock, MetricName, RecordStatus } from '../../../../shared/internal';
 import { countRequests, type Fault, injectFaults } from '../../../../tools/testing/sdk-middleware';
 import {
   clockAhead,
   contextUntil,
+  createEssayLifecycle,
+  type EssayLifecycleConfig,
   holdRequests,
   idempotencyRecords,
   MemoryDeadLetters,
   testConsumerConfig,
-  testEnv,
 } from '../../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
-
-/** The consumer's settings in a test: the layer's, and its own table. */
-type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: string };
-
-/** The real consumer, built from a test's settings with parts replaced. */
-function createHandler(config: EssayLifecycleConfig, options: ConsumerOptions = {}): KafkaHandler {
-  return essayLifecycle.create({
-    env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }),
-    ...options,
-  });
-}
 
 const REGISTRATIONS = 'huleedu.essay.batch.registered.v1';
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
@@ -89,7 +71,7 @@ function consumer(
   if (fault) injectFaults(own.doc, (attempt) => fault(attempt.operation, attempt.input));
   const deadLetters = new MemoryDeadLetters();
   const metrics = new RecordingMetrics();
-  const handler = createHandler(
+  const handler = createEssayLifecycle(
     { ...config, ...(options.leaseMarginMs !== undefined ? { leaseMarginMs: options.leaseMarginMs } : {}) },
     {
       client: own.doc,

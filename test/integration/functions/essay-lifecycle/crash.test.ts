@@ -6,34 +6,19 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
-import { consumer } from '../../../../functions/essay-lifecycle/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import {
-  type ConsumerConfig,
-  type ConsumerOptions,
-  ENV,
-  type KafkaHandler,
-  MetricName,
-  RecordStatus,
-} from '../../../../shared/internal';
+import { ENV, MetricName, RecordStatus } from '../../../../shared/internal';
 import {
   clockAhead,
+  createEssayLifecycle,
+  type EssayLifecycleConfig,
   idempotencyRecords,
   MemoryDeadLetters,
   testConsumerConfig,
-  testEnv,
 } from '../../../helpers/consumers';
 import { runCrashingConsumer } from '../../../helpers/crash';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
-
-/** The consumer's settings in a test: the layer's, and its own table. */
-type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: string };
-
-/** The real consumer, built from a test's settings with parts replaced. */
-function createHandler(config: EssayLifecycleConfig, options: ConsumerOptions = {}): KafkaHandler {
-  return consumer.create({ env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }), ...options });
-}
 
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
 const ESSAYS = 20;
@@ -89,7 +74,7 @@ describe('essay-lifecycle: a worker killed between its business write and its co
     const parent = (clock?: { now(): number }) => {
       const metrics = new RecordingMetrics();
       const deadLetters = new MemoryDeadLetters();
-      const handler = createHandler(config, {
+      const handler = createEssayLifecycle(config, {
         client: doc,
         logger: new RecordingLogger(),
         metrics,

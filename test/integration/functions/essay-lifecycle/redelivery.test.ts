@@ -4,30 +4,17 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import fc from 'fast-check';
 import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
-import { consumer } from '../../../../functions/essay-lifecycle/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
+import { type KafkaHandler, RecordStatus } from '../../../../shared/internal';
 import {
-  type ConsumerConfig,
-  type ConsumerOptions,
-  type KafkaHandler,
-  RecordStatus,
-} from '../../../../shared/internal';
-import {
+  createEssayLifecycle,
+  type EssayLifecycleConfig,
   idempotencyRecords,
   MemoryDeadLetters,
   testConsumerConfig,
-  testEnv,
 } from '../../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
-
-/** The consumer's settings in a test: the layer's, and its own table. */
-type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: string };
-
-/** The real consumer, built from a test's settings with parts replaced. */
-function createHandler(config: EssayLifecycleConfig, options: ConsumerOptions = {}): KafkaHandler {
-  return consumer.create({ env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }), ...options });
-}
 
 const REGISTRATIONS = 'huleedu.essay.batch.registered.v1';
 const CONTENTS = 'huleedu.essay.content.provisioned.v1';
@@ -219,7 +206,7 @@ describe('essay-lifecycle: ready_count under arbitrary redelivery', () => {
         const batchId = `b-${randomUUID()}`;
         const deadLetters = new MemoryDeadLetters();
         const workers = workerClients.map((client) =>
-          createHandler(config, {
+          createEssayLifecycle(config, {
             client,
             deadLetter: deadLetters,
             logger: new RecordingLogger(),

@@ -5,16 +5,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_CORRECTIONS, resultKey, type SpellcheckResult } from '../../../../functions/spellchecker/domain';
 import { MAX_TEXT_LENGTH, SpellcheckEventType } from '../../../../functions/spellchecker/events';
-import { consumer as spellchecker } from '../../../../functions/spellchecker/handler';
 import { WORDS_BY_FREQUENCY } from '../../../../functions/spellchecker/word-list';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
 import {
   BatchRetryError,
-  type ConsumerConfig,
-  type ConsumerOptions,
   type DeadLetterEntry,
   FileDeadLetterSink,
-  type KafkaHandler,
   MetricName,
   RecordStatus,
 } from '../../../../shared/internal';
@@ -23,28 +19,18 @@ import {
   clockAhead,
   contextUntil,
   countEffects,
+  createSpellchecker,
   holdRequests,
   idempotencyRecords,
   MemoryDeadLetters,
+  type SpellcheckerConfig,
   scanAll,
   stringAttribute,
   testConsumerConfig,
-  testEnv,
   waitUntilCompleted,
 } from '../../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
-
-/** The consumer's settings in a test: the layer's, and its own table. */
-type SpellcheckerConfig = ConsumerConfig & { readonly spellcheckTableName: string };
-
-/** The real consumer, built from a test's settings with parts replaced. */
-function createHandler(config: SpellcheckerConfig, options: ConsumerOptions = {}): KafkaHandler {
-  return spellchecker.create({
-    env: testEnv(config, { SPELLCHECK_TABLE_NAME: config.spellcheckTableName }),
-    ...options,
-  });
-}
 
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const TEXT = 'Teh students beleive that the goverment should recieve more feedback.';
@@ -99,7 +85,7 @@ function consumer(
   );
   const deadLetters = new MemoryDeadLetters();
   const metrics = new RecordingMetrics();
-  const handler = createHandler(
+  const handler = createSpellchecker(
     {
       ...config,
       partialBatchResponse: options.partialBatchResponse ?? true,
@@ -252,7 +238,7 @@ describe('spellchecker consumer', () => {
     try {
       const path = join(dir, 'dead-letters.jsonl');
       const own = clients();
-      const handler = createHandler(config, {
+      const handler = createSpellchecker(config, {
         client: own.doc,
         deadLetter: new FileDeadLetterSink(path),
         logger: new RecordingLogger(),

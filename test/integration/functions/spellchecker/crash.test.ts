@@ -4,40 +4,22 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SpellcheckEventType } from '../../../../functions/spellchecker/events';
-import { consumer } from '../../../../functions/spellchecker/handler';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
-import {
-  type ConsumerConfig,
-  type ConsumerOptions,
-  ENV,
-  type KafkaHandler,
-  MetricName,
-  RecordStatus,
-} from '../../../../shared/internal';
+import { ENV, MetricName, RecordStatus } from '../../../../shared/internal';
 import {
   clockAhead,
   countEffects,
+  createSpellchecker,
   idempotencyRecords,
   MemoryDeadLetters,
+  type SpellcheckerConfig,
   scanAll,
   stringAttribute,
   testConsumerConfig,
-  testEnv,
 } from '../../../helpers/consumers';
 import { runCrashingConsumer } from '../../../helpers/crash';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../../helpers/recorders';
-
-/** The consumer's settings in a test: the layer's, and its own table. */
-type SpellcheckerConfig = ConsumerConfig & { readonly spellcheckTableName: string };
-
-/** The real consumer, built from a test's settings with parts replaced. */
-function createHandler(config: SpellcheckerConfig, options: ConsumerOptions = {}): KafkaHandler {
-  return consumer.create({
-    env: testEnv(config, { SPELLCHECK_TABLE_NAME: config.spellcheckTableName }),
-    ...options,
-  });
-}
 
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const REQUESTS = 20;
@@ -112,7 +94,7 @@ describe('spellchecker: a worker killed between its effect and its completion (t
     const effects = countEffects(redeliveryClient, 'PutItem', (input) =>
       stringAttribute(input, 'Item', 'essay_id'),
     );
-    const handler = createHandler(config, {
+    const handler = createSpellchecker(config, {
       client: redeliveryClient,
       clock: clockAhead(5_000),
       logger: new RecordingLogger(),
