@@ -5,6 +5,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordCoordinates } from './envelope';
 import { sha256Hex } from './keys';
+import { DEFAULTS } from './options';
 
 /** What the dead-letter path receives for one permanently failed record. */
 export interface DeadLetterEntry {
@@ -159,9 +160,11 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     readonly queueUrl: string,
     options: SqsDeadLetterSinkOptions = {},
   ) {
-    this.client = options.client ?? new SQSClient({ maxAttempts: 4 });
+    this.client = options.client ?? new SQSClient({ maxAttempts: DEFAULTS.sdkMaxAttempts });
     this.spillBucket = options.spillBucket;
-    this.s3 = options.spillBucket ? (options.s3 ?? new S3Client({ maxAttempts: 4 })) : undefined;
+    this.s3 = options.spillBucket
+      ? (options.s3 ?? new S3Client({ maxAttempts: DEFAULTS.sdkMaxAttempts }))
+      : undefined;
   }
 
   async send(entry: DeadLetterEntry): Promise<void> {
@@ -264,12 +267,12 @@ export function deadLetterSinkFor(
   if (url.startsWith('file://')) return new FileDeadLetterSink(fileURLToPath(url));
   if (url.startsWith('http://') || url.startsWith('https://')) {
     const client = new SQSClient({
-      maxAttempts: 4,
+      maxAttempts: DEFAULTS.sdkMaxAttempts,
       ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}),
     });
     const s3 = options.spillBucket
       ? new S3Client({
-          maxAttempts: 4,
+          maxAttempts: DEFAULTS.sdkMaxAttempts,
           ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
         })
       : undefined;

@@ -104,3 +104,4 @@ export {
   systemClock,
   type TransactionalWrite,
 } from './store';
+export { releaseRequest } from './transitions';

@@ -4,7 +4,12 @@
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { IDEMPOTENCY_TABLE_SCHEMA, type IdempotencyRecord, RecordStatus } from '../../shared/internal';
+import {
+  IDEMPOTENCY_TABLE_SCHEMA,
+  type IdempotencyRecord,
+  RecordStatus,
+  releaseRequest,
+} from '../../shared/internal';
 import { type Column, formatTable, relativeTime, shortKey } from './cli';
 
 /**
@@ -178,24 +183,19 @@ export async function releaseRecord(
       `Not released: owner ${record.owner} ${when}; its worker may still be running and would then complete the record. Wait for the lease to end, or pass --force if you know the worker is dead.`,
     );
   }
-  const conditions = ['#owner = :owner', '#status = :processing'];
-  const values: Record<string, unknown> = { ':owner': record.owner, ':processing': RecordStatus.PROCESSING };
-  const names: Record<string, string> = { '#owner': 'owner', '#status': 'status' };
-  if (!options.force) {
-    conditions.push('#lease < :leaseBefore');
-    names['#lease'] = 'lease_expires_at';
-    values[':leaseBefore'] = now - skew;
-  }
+  // The layer's own release (held by that owner, still processing), and unless forced, only once
+  // its lease is over: the operator releases on the stuck owner's behalf.
+  const release = releaseRequest({ tableName, id: key, owner: record.owner ?? '' });
+  const request = options.force
+    ? release
+    : {
+        ...release,
+        ConditionExpression: `(${release.ConditionExpression}) AND #lease < :leaseBefore`,
+        ExpressionAttributeNames: { ...release.ExpressionAttributeNames, '#lease': 'lease_expires_at' },
+        ExpressionAttributeValues: { ...release.ExpressionAttributeValues, ':leaseBefore': now - skew },
+      };
   try {
-    await client.send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: key },
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await client.send(new DeleteCommand(request));
   } catch (error) {
     if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') {
       return refuse(
