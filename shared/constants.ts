@@ -105,7 +105,8 @@ export const DEFAULT_KEY_PREFIX = 'idem:v1';
  *
  * @example
  * ```ts
- * { [CONSUMER_TABLE_SCHEMA.partitionKey]: `BATCH#${batchId}`, [CONSUMER_TABLE_SCHEMA.sortKey]: 'META' }
+ * const batchId = 'b-1';
+ * const key = { [CONSUMER_TABLE_SCHEMA.partitionKey]: `BATCH#${batchId}`, [CONSUMER_TABLE_SCHEMA.sortKey]: 'META' };
  * ```
  */
 export const CONSUMER_TABLE_SCHEMA = {

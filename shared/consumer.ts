@@ -68,18 +68,19 @@ export interface Consumer<M extends ConsumerManifest> {
  *
  * @example
  * ```ts
+ * import { PutCommand } from '@aws-sdk/lib-dynamodb';
  * const manifest = {
  *   service: 'orders', id: 'Orders', topics: ['orders.placed.v1'], mode: 'two-phase',
  *   tables: { ORDERS_TABLE_NAME: { actions: ['dynamodb:PutItem'] } },
  * } as const satisfies ConsumerManifest;
  *
- * export const consumer = defineConsumer(manifest, ({ tables, client }) => ({
+ * const consumer = defineConsumer(manifest, ({ tables, client }) => ({
  *   'orders.placed.v1': async (envelope) => {
  *     await client.send(new PutCommand({ TableName: tables.ORDERS_TABLE_NAME, Item: { pk: envelope.event_id, sk: 'order' } }));
  *     return { stored: true };
  *   },
  * }));
- * export const handler = consumer.handler;
+ * const handler = consumer.handler; // export it from functions/orders/handler.ts
  * ```
  */
 export function defineConsumer<const M extends ConsumerManifest>(

@@ -101,8 +101,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  *
  * @example
  * ```ts
+ * declare const record: { topic: string; partition: number; offset: number; value: string };
+ * const { topic, partition, offset } = record;
  * const decoded = decodeEvent(Buffer.from(record.value, 'base64'), { topic, partition, offset });
- * if (!decoded.ok) deadLetter(decoded.error);
+ * if (!decoded.ok) console.error(decoded.error.message); // names the field at fault, never its value
  * ```
  */
 export function decodeEvent(raw: Uint8Array, coordinates?: RecordCoordinates): DecodedEvent {

@@ -18,7 +18,7 @@ export interface IdempotencyErrorOptions {
  *
  * @example
  * ```ts
- * const outcome = await idem.run(decodeEvent(bytes), handler);
+ * declare const outcome: Outcome<unknown>;
  * if (outcome.status === 'retry' && outcome.error instanceof IdempotencyError) console.log(outcome.error.retryable);
  * ```
  */
@@ -200,7 +200,13 @@ export class BusinessConditionFailedError extends IdempotencyError {
  *
  * @example
  * ```ts
- * catch (e) { if (e instanceof BatchRetryError) console.log(e.report.counts.retry, 'records to retry'); }
+ * declare const handler: KafkaHandler;
+ * declare const event: Parameters<KafkaHandler>[0];
+ * try {
+ *   await handler(event);
+ * } catch (e) {
+ *   if (e instanceof BatchRetryError) console.log(e.report.counts.retry, 'records to retry');
+ * }
  * ```
  */
 export class BatchRetryError extends IdempotencyError {
@@ -228,6 +234,8 @@ export class BatchRetryError extends IdempotencyError {
  *
  * @example
  * ```ts
+ * declare const data: { customer_id: string };
+ * declare function knownCustomer(id: string): boolean;
  * if (!knownCustomer(data.customer_id)) throw new PermanentError(`Unknown customer ${data.customer_id}`);
  * ```
  */
@@ -243,6 +251,7 @@ export class PermanentError extends IdempotencyError {
  *
  * @example
  * ```ts
+ * const response = await fetch('https://content.example.com/essays/e-1');
  * if (response.status === 503) throw new RetryableError('Content service unavailable (503)');
  * ```
  */

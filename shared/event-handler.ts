@@ -26,6 +26,7 @@ export interface TransactionalResult<T> {
  *
  * @example
  * ```ts
+ * declare function send(data: Record<string, unknown>): Promise<boolean>;
  * const handler: EventHandler<{ sent: boolean }> = async (envelope) => ({ sent: await send(envelope.data) });
  * ```
  */
@@ -41,6 +42,8 @@ export type EventHandler<T> = (
  *
  * @example
  * ```ts
+ * const TableName = 'essays';
+ * const [pk, sk] = ['BATCH#b-1', 'META'];
  * return withWrites({ counted: true }, [
  *   { Update: { TableName, Key: { pk, sk }, UpdateExpression: 'ADD ready_count :one', ExpressionAttributeValues: { ':one': 1 } } },
  * ]);

@@ -140,7 +140,9 @@ export interface RunOptions {
  *
  * @example
  * ```ts
- * const idem = new Idempotency({ service: 'billing', tableName: process.env.IDEMPOTENCY_TABLE_NAME });
+ * declare const bytes: Uint8Array; // a record's value
+ * declare function charge(data: Record<string, unknown>): Promise<{ charged: boolean }>;
+ * const idem = new Idempotency({ service: 'billing', tableName: 'idempotency' });
  * const outcome = await idem.run(decodeEvent(bytes), async (envelope) => charge(envelope.data));
  * if (outcome.status === 'duplicate') console.log('already charged', outcome.result);
  * ```

@@ -20,11 +20,10 @@ export {
 } from './batch';
 export { CONSUMER_TABLE_SCHEMA } from './constants';
 export { type Consumer, type ConsumerContext, type ConsumerOptions, defineConsumer } from './consumer';
-export type { EventEnvelope } from './envelope';
+export { decodeEvent, type EventEnvelope } from './envelope';
 export { IdempotencyError, PermanentError, RetryableError } from './errors';
 export {
   type EventHandler,
-  type HandlerInfo,
   Idempotency,
   type IdempotencyOptions,
   type Outcome,

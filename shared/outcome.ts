@@ -48,6 +48,8 @@ export interface RetryOutcome extends OutcomeBase {
  *
  * @example
  * ```ts
+ * declare const idem: Idempotency;
+ * declare const bytes: Uint8Array;
  * const outcome: Outcome<string> = await idem.run(decodeEvent(bytes), async () => 'sent');
  * if (outcome.status === 'retry') throw outcome.error;
  * ```

@@ -8,7 +8,10 @@ import { clip, InvalidRecordError } from './errors';
  *
  * @example
  * ```ts
- * const data = parseData(SpellcheckRequested, envelope); // typed
+ * import { z } from 'zod';
+ * declare const envelope: EventEnvelope;
+ * const SpellcheckRequested = z.object({ essay_id: z.string(), text: z.string() });
+ * const data = parseData(SpellcheckRequested, envelope); // { essay_id: string; text: string }
  * ```
  */
 export function parseData<S extends z.ZodType>(schema: S, envelope: EventEnvelope): z.infer<S> {

@@ -65,10 +65,11 @@ export interface KafkaHandler {
  *
  * @example
  * ```ts
- * export const handler = createKafkaHandler({
- *   idempotency: new Idempotency({ service: 'spellchecker', tableName }),
- *   routes: { 'huleedu.essay.spellcheck.requested.v1': async (envelope) => check(envelope.data) },
- *   deadLetter: deadLetterSinkFor(dlqUrl),
+ * declare const deadLetter: KafkaHandlerOptions['deadLetter']; // an SQS or file sink
+ * const handler = createKafkaHandler({
+ *   idempotency: new Idempotency({ service: 'spellchecker', tableName: 'idempotency' }),
+ *   routes: { 'huleedu.essay.spellcheck.requested.v1': async (envelope) => ({ seen: envelope.event_id }) },
+ *   deadLetter,
  *   partialBatchResponse: true,
  * });
  * ```
