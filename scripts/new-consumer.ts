@@ -88,6 +88,11 @@ export function scaffoldConsumer(options: ScaffoldOptions): ScaffoldFile[] {
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^Consumer manifest "[^"]*": /, ''));
   }
+  if (RESERVED.has(camel(name))) {
+    throw new UsageError(
+      `${name} becomes the identifier ${camel(name)}, a reserved word in JavaScript; choose another name.`,
+    );
+  }
   if (MANIFESTS.some((m) => m.service === name) || existsSync(join(root, 'functions', name))) {
     throw new UsageError(
       `A consumer named ${name} already exists (functions/${name}/); choose another name.`,
@@ -121,6 +126,13 @@ export function scaffoldConsumer(options: ScaffoldOptions): ScaffoldFile[] {
   return files;
 }
 
+/** JavaScript's reserved words: a service name that becomes one cannot name its manifest's import. */
+const RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield await'.split(
+    ' ',
+  ),
+);
+
 /** Import specifiers in the order the formatter keeps them (case-insensitive). */
 function specifiers(names: readonly string[]): string {
   return [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).join(', ');
@@ -139,7 +151,7 @@ function camel(name: string): string {
 }
 
 function manifestFile(name: string, id: string, topic: string, mode: string, table: string): string {
-  return `import type { ConsumerManifest } from '../../shared/internal';
+  return `import type { ConsumerManifest } from '../../shared';
 
 /** The ${name} consumer. Never rename its service or id once deployed. */
 export default {
@@ -161,8 +173,8 @@ export default {
 function handlerFile(name: string, mode: string, table: string, dataType: string): string {
   const transactional = mode === 'transactional';
   const imports = transactional
-    ? `import { defineConsumer, parseData, withWrites } from '../../shared/internal';`
-    : `import { PutCommand } from '@aws-sdk/lib-dynamodb';\nimport { defineConsumer, parseData } from '../../shared/internal';`;
+    ? `import { defineConsumer, parseData, withWrites } from '../../shared';`
+    : `import { PutCommand } from '@aws-sdk/lib-dynamodb';\nimport { defineConsumer, parseData } from '../../shared';`;
   const body = transactional
     ? `    // Transactional: the Put commits with the idempotency record's completion, exactly once.
     return withWrites({ id: data.id }, [{ Put: { TableName: tables.${table}, Item: item } }]);`

@@ -57,9 +57,9 @@ const VALUE_HEAD_CHARS = 8192;
 export function deadLetterBody(entry: DeadLetterEntry, maxBytes = DEAD_LETTER_MAX_BYTES): string {
   const bounded = withBoundedError(entry);
   const whole = wholeBody(entry);
-  if (Buffer.byteLength(whole) <= maxBytes) return whole;
+  if (whole !== undefined && Buffer.byteLength(whole) <= maxBytes) return whole;
 
-  const received = JSON.stringify(entry.record) ?? 'null';
+  const received = serialized(entry.record);
   const value = (entry.record as { value?: unknown } | null)?.value;
   const head = typeof value === 'string' ? value.slice(0, VALUE_HEAD_CHARS) : undefined;
   const compact = sqsText(
@@ -96,8 +96,21 @@ function withBoundedError(entry: DeadLetterEntry): DeadLetterEntry {
 }
 
 /** The whole entry as SQS-safe JSON, whatever its size (the record as received, uncut). */
-function wholeBody(entry: DeadLetterEntry): string {
-  return sqsText(JSON.stringify(withBoundedError(entry)));
+function wholeBody(entry: DeadLetterEntry): string | undefined {
+  try {
+    return sqsText(JSON.stringify(withBoundedError(entry)));
+  } catch {
+    return undefined; // nested too deep to serialize: only the compact form can be sent
+  }
+}
+
+/** A record as received, as JSON text; one nested too deep to serialize is named by its kind. */
+function serialized(record: unknown): string {
+  try {
+    return JSON.stringify(record) ?? 'null';
+  } catch {
+    return `"unserializable ${Array.isArray(record) ? 'array' : typeof record}"`;
+  }
 }
 
 /**
@@ -171,7 +184,7 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     const message = sqsMessage(this.queueUrl, entry);
     if (this.s3 && this.spillBucket && message.MessageBody !== undefined) {
       const whole = wholeBody(entry);
-      if (whole !== message.MessageBody) {
+      if (whole !== undefined && whole !== message.MessageBody) {
         // The object first: a message never points at nothing. Its key is the same on every retry.
         const key = spillKey(entry);
         await this.s3.send(

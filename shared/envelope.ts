@@ -131,7 +131,7 @@ export function decodeEvent(raw: Uint8Array, coordinates?: RecordCoordinates): D
     // The engine's message quotes the start of the value (a secret, maybe): keep its position only.
     const position = /at position (\d+)/.exec((cause as Error).message)?.[1];
     return invalid(
-      `Record value is not JSON (${position === undefined ? 'it ends early or does not start as JSON' : `syntax error at character ${position}`})`,
+      `Record value is not JSON (${position === undefined ? 'a syntax error; the parser reports no position' : `syntax error at character ${position}`})`,
     );
   }
   const claimedType =
@@ -168,7 +168,10 @@ export function describeIssues(error: z.ZodError, max = 5): string {
         const name = String(part);
         return name.length > 64 ? `${name.slice(0, 64)}…` : name;
       });
-      return `${path.join('.') || '(root)'}: ${issue.message}`;
+      // Unknown keys are the record's content: count them, never list them.
+      const message =
+        issue.code === 'unrecognized_keys' ? `${issue.keys.length} unrecognized key(s)` : issue.message;
+      return `${path.join('.') || '(root)'}: ${message}`;
     })
     .join('; ');
 }

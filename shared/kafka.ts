@@ -76,7 +76,9 @@ export interface BatchRecord {
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const PARTITION_KEY = /^(.+)-(\d{1,10})$/;
+const PARTITION_KEY = /^([A-Za-z0-9._-]{1,249})-(\d{1,10})$/;
+/** The topic a record is reported under when its partition key is not `<topic>-<partition>`. */
+const UNKNOWN_TOPIC = 'invalid-partition-key';
 
 /**
  * Decodes every record of an MSK (or self-managed Kafka) event, ordered by partition (as listed in
@@ -122,7 +124,7 @@ function decodeRecord(raw: unknown, partitionKey: string, index: number, limits:
     return notARecord(
       raw,
       partitionKey,
-      `Record #${index} of ${partitionKey} is not an MSK record (${describeIssues(parsed.error)})`,
+      `Record #${index} of ${PARTITION_KEY.test(partitionKey) ? partitionKey : `partition key ${JSON.stringify(partitionKey.slice(0, 64))}…`} is not an MSK record (${describeIssues(parsed.error)})`,
     );
   }
   const record = parsed.data;
@@ -222,12 +224,12 @@ function notARecord(raw: unknown, partitionKey: string, message: string): BatchR
   const match = PARTITION_KEY.exec(partitionKey);
   const offset = (raw as { offset?: unknown } | null)?.offset;
   const coordinates: RecordCoordinates = {
-    topic: match?.[1] ?? partitionKey,
+    topic: match?.[1] ?? UNKNOWN_TOPIC,
     partition: match ? Number(match[2]) : -1,
     offset: Number.isSafeInteger(offset) && (offset as number) >= 0 ? (offset as number) : -1,
   };
   // Keyed by the bytes of the record as received, so that its redeliveries are recognised.
-  const bytes = Buffer.from(JSON.stringify(raw) ?? String(raw), 'utf8');
+  const bytes = Buffer.from(received(raw), 'utf8');
   return {
     coordinates,
     partitionKey,
@@ -251,4 +253,13 @@ function base64Bytes(text: string): number {
 
 function poison(raw: Uint8Array, coordinates: RecordCoordinates, message: string): DecodedEvent {
   return { ok: false, raw, eventType: undefined, coordinates, error: new InvalidRecordError(message) };
+}
+
+/** The record as received, as text to hash; a value too deep to serialize is keyed by its kind. */
+function received(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return `unserializable ${Array.isArray(raw) ? 'array' : typeof raw}`;
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { DecodedEvent, EventEnvelope, RecordCoordinates } from './envelope';
+import { clip } from './errors';
 
 /**
  * A function that derives the identity of an event from the decoded record. It receives only
@@ -121,7 +122,7 @@ export function computeKey(decoded: DecodedEvent, options: KeyOptions): Idempote
     const custom = strategy(envelope, coordinates);
     if (typeof custom !== 'string' || custom.length === 0) {
       throw new TypeError(
-        `The custom keyStrategy returned ${JSON.stringify(custom)} for event ${envelope.event_id}; it must return a non-empty string.`,
+        `The custom keyStrategy returned ${typeof custom === 'string' ? 'an empty string' : `a ${typeof custom}`} for event ${clip(envelope.event_id)}; it must return a non-empty string.`,
       );
     }
     identity = sha256Hex(custom);

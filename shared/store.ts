@@ -35,6 +35,10 @@ import {
 } from './transitions';
 
 /** A source of the current time in epoch milliseconds. Injected in tests to simulate skew. */
+
+/** DynamoDB's message when an item is over its 400 KB limit. */
+const ITEM_TOO_LARGE = /item size (has exceeded|to update has exceeded)/i;
+
 export interface Clock {
   now(): number;
 }
@@ -312,9 +316,15 @@ export class IdempotencyStore {
       previous = response.Attributes as Partial<IdempotencyRecord> | undefined;
     } catch (error) {
       const failure = conditionFailure('claim', error, owner);
-      if (failure === undefined && errorName(error) === 'ValidationException') {
-        // DynamoDB refused the item itself (over 400 KB, or an attribute it cannot store): the same
-        // record is refused on every delivery, so it is permanent, never an outage to wait out.
+      if (
+        failure === undefined &&
+        errorName(error) === 'ValidationException' &&
+        ITEM_TOO_LARGE.test(describe(error))
+      ) {
+        // DynamoDB refused the item for its size: the same record is refused on every delivery, so
+        // it is permanent. Any other ValidationException (a table with another key schema, a bad
+        // expression) is a misconfiguration: retryable, so that it stops the partition loudly
+        // instead of dead-lettering every record.
         throw new PermanentError(
           `Claim of ${key.id} was rejected by DynamoDB (${describe(error)}); it would be on every delivery, so the record is permanent (the Kafka handler dead-letters it). Check the record's identifiers against the input bounds.`,
           { key: key.id, cause: error },

@@ -84,6 +84,9 @@ export class DeadLetterQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // The dead-letter bodies are sized for SQS's largest message (1 MiB); pinned, not left to
+      // a default that was 256 KiB for queues created before 2025.
+      maxMessageSizeBytes: 1_048_576,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     const dlqReason =

@@ -22,6 +22,7 @@ describe('DeadLetterQueue', () => {
       Properties: Match.objectLike({
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 14 * 24 * 3600,
+        MaximumMessageSize: 1_048_576,
         QueueName: Match.absent(),
       }),
     });

@@ -1,14 +1,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import { z } from 'zod';
 import { SpellcheckEventType } from '../../../functions/spellchecker/events';
 import { envelope, mskEvent, mskRecord, type RecordSpec } from '../../../scripts/lib/msk-events';
 import {
   BatchRetryError,
+  DEAD_LETTER_MAX_BYTES,
   DeadLetterUnavailableError,
+  deadLetterBody,
   decodeEvent,
   Idempotency,
   MetricName,
+  parseData,
   RecordStatus,
 } from '../../../shared/internal';
 import {
@@ -377,5 +381,51 @@ describe('dead letters that cannot be sent', () => {
     expect(records.filter((r) => r.status === RecordStatus.PROCESSING && r.id.includes(':invalid:'))).toEqual(
       [],
     );
+  });
+});
+
+describe('what the review found', () => {
+  test('a table with another key schema is a misconfiguration: retried, never dead-lettered', async () => {
+    // GIVEN the idempotency table name pointing at a consumer table (keys pk/sk, not id)
+    const wrong = await freshConsumerTable(raw, 'not-idempotency');
+    const deadLetters = new MemoryDeadLetters();
+    const handler = createSpellchecker(
+      { ...config, idempotencyTableName: wrong },
+      { client: doc, deadLetter: deadLetters },
+    );
+    // WHEN a valid record is processed; THEN it is left to retry, and nothing is dead-lettered
+    const report = await handler.process(
+      mskEvent([{ topic: TOPIC, partition: 0, offset: 1, value: request() }]),
+    );
+    expect(report.records.map((r) => r.status)).toEqual(['retry']);
+    expect(deadLetters.entries).toEqual([]);
+  });
+
+  test('unknown keys a strict data schema refuses are counted, never listed', () => {
+    const strict = z.strictObject({ id: z.string() });
+    const value = request({}, {});
+    const decoded = decodeEvent(
+      Buffer.from(JSON.stringify({ ...value, data: { id: 'a', sk_live_SECRET: 1 } })),
+    );
+    if (!decoded.ok) throw decoded.error;
+    expect(() => parseData(strict, decoded.envelope)).toThrow(/1 unrecognized key/);
+    expect(() => parseData(strict, decoded.envelope)).not.toThrow(/sk_live_SECRET/);
+  });
+
+  test('a partition key of 1 MB and an entry nested 200,000 deep fail only themselves, and their dead letters fit', async () => {
+    const { handler, deadLetters } = spellchecker();
+    let deep: unknown = 0;
+    for (let i = 0; i < 200_000; i += 1) deep = [deep];
+    const event = mskEvent([{ topic: TOPIC, partition: 0, offset: 1, value: request() }]);
+    (event.records as Record<string, unknown[]>)[`${'k'.repeat(1_000_000)}-0`] = [
+      { not: 'a record', at: Date.now() },
+    ];
+    (event.records as Record<string, unknown[]>)[`${TOPIC}-3`] = [deep];
+    const report = await handler.process(event);
+    expect(report.records.map((r) => r.status).sort()).toEqual(['failed', 'failed', 'processed']);
+    for (const entry of deadLetters.entries) {
+      expect(Buffer.byteLength(deadLetterBody(entry))).toBeLessThanOrEqual(DEAD_LETTER_MAX_BYTES);
+      expect(entry.error.message.length).toBeLessThan(1000);
+    }
   });
 });

@@ -106,7 +106,9 @@ describe('computeKey', () => {
   test('custom: the hash of what the function returns; a non-string or empty return is a TypeError', () => {
     const custom = key(decode(BASE), (e) => `order:${String(e.data.order_id)}`);
     expect(custom.id).toBe(`idem:v1:billing:orders.placed.v1:${sha256Hex('order:o-1')}`);
-    expect(() => key(decode(BASE), () => '')).toThrow(/custom keyStrategy returned "" for event evt-1/);
+    expect(() => key(decode(BASE), () => '')).toThrow(
+      /custom keyStrategy returned an empty string for event evt-1/,
+    );
     expect(() => key(decode(BASE), () => null as unknown as string)).toThrow(TypeError);
   });
 
