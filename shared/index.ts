@@ -30,5 +30,5 @@ export {
   type TransactionalResult,
   withWrites,
 } from './idempotency';
-export type { ConsumerManifest } from './manifest';
-export type { TransactionalWrite } from './store';
+export { type ConsumerManifest } from './manifest';
+export { type TransactionalWrite } from './store';
