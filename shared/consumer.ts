@@ -11,6 +11,9 @@ import { type DeadLetterSink, deadLetterSinkFor } from './dead-letter';
 import { requireEnv } from './env';
 import { type EventHandler, Idempotency, type LambdaContextLike } from './idempotency';
 import { type ConsumerManifest, validateManifest } from './manifest';
+
+export type { ConsumerManifest };
+
 import type { LayerLogger, LayerMetrics } from './observability';
 import { type Clock, createDocumentClient, systemClock } from './store';
 

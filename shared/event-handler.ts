@@ -2,6 +2,8 @@ import type { EventEnvelope, RecordCoordinates } from './envelope';
 import type { IdempotencyKey } from './keys';
 import type { TransactionalWrite } from './store';
 
+export type { TransactionalWrite };
+
 /** What a handler is told about the event besides its envelope. */
 export interface HandlerInfo {
   readonly key: IdempotencyKey;

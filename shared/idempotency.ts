@@ -9,7 +9,13 @@ import { DEFAULTS, integerOption } from './options';
 import type { Outcome } from './outcome';
 import { type Clock, type IdempotencyRecord, IdempotencyStore, systemClock } from './store';
 
-export { type EventHandler, type HandlerInfo, type TransactionalResult, withWrites } from './event-handler';
+export {
+  type EventHandler,
+  type HandlerInfo,
+  type TransactionalResult,
+  type TransactionalWrite,
+  withWrites,
+} from './event-handler';
 export type {
   DuplicateOutcome,
   FailedOutcome,

@@ -19,7 +19,13 @@ export {
   parseData,
 } from './batch';
 export { CONSUMER_TABLE_SCHEMA } from './constants';
-export { type Consumer, type ConsumerContext, type ConsumerOptions, defineConsumer } from './consumer';
+export {
+  type Consumer,
+  type ConsumerContext,
+  type ConsumerManifest,
+  type ConsumerOptions,
+  defineConsumer,
+} from './consumer';
 export { decodeEvent, type EventEnvelope } from './envelope';
 export { IdempotencyError, PermanentError, RetryableError } from './errors';
 export {
@@ -28,7 +34,6 @@ export {
   type IdempotencyOptions,
   type Outcome,
   type TransactionalResult,
+  type TransactionalWrite,
   withWrites,
 } from './idempotency';
-export { type ConsumerManifest } from './manifest';
-export { type TransactionalWrite } from './store';
