@@ -22,7 +22,7 @@ import {
   type RecordStatusInBatch,
 } from '../shared/internal';
 import { type DynamoProxy, startDynamoProxy } from '../tools/testing/dynamo-proxy';
-import { type Column, formatTable, reserveStdout, runMain, shortKey, UsageError } from './lib/cli';
+import { type Column, formatTable, reserveStdout, runMain, shortKey, usageErrors } from './lib/cli';
 import { type MalformedKind, malformedValue } from './lib/event-builder';
 import { fakeLambdaContext, summarize } from './lib/invoke-report';
 import {
@@ -436,16 +436,14 @@ records. Every step checks its own claims; the exit code is 1 if any does not ho
  * ```
  */
 export async function runDemo(argv: readonly string[]): Promise<number> {
-  let values: { verbose?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: { verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const values = usageErrors(
+    () =>
+      parseArgs({
+        args: [...argv],
+        strict: true,
+        options: { verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } },
+      }).values,
+  );
   const print = reserveStdout();
   const line = (text = '') => print(`${text}\n`);
   if (values.help) {

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { EventEnvelope } from '../shared/internal';
-import { choiceFlag, intFlag, runMain, UsageError } from './lib/cli';
+import { choiceFlag, intFlag, runMain, UsageError, usageErrors } from './lib/cli';
 import {
   type BuildEventOptions,
   type BuiltEvent,
@@ -113,12 +113,7 @@ export type EventsCommand =
  * ```
  */
 export function parseEventsArgs(argv: readonly string[]): EventsCommand {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const values: ReturnType<typeof parse>['values'] = usageErrors(() => parse(argv).values);
   if (values.help) return { help: true };
 
   const types = values.type ?? [];

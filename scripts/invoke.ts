@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MSKEvent } from 'aws-lambda';
 import { type BatchReport, ENV, optionalEnv } from '../shared/internal';
-import { intFlag, reserveStdout, runMain, UsageError } from './lib/cli';
+import { intFlag, reserveStdout, runMain, UsageError, usageErrors } from './lib/cli';
 import {
   brokenSummary,
   fakeLambdaContext,
@@ -92,12 +92,7 @@ export type InvokeCommand =
  * ```
  */
 export function parseInvokeArgs(argv: readonly string[]): InvokeCommand {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const parsed: ReturnType<typeof parse> = usageErrors(() => parse(argv));
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   const [functionName, eventFile, ...extra] = positionals;

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ENV } from '../shared/internal';
-import { intFlag, runMain, UsageError } from './lib/cli';
+import { intFlag, runMain, usageErrors } from './lib/cli';
 import { ensureLocalTables, LOCAL_TABLES, openDynamo } from './lib/local';
 
 /**
@@ -36,20 +36,18 @@ Then, in another shell:
  * ```
  */
 export async function runLocalDynamo(argv: readonly string[]): Promise<number> {
-  let values: { port?: string; 'in-memory'?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        'in-memory': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const values = usageErrors(
+    () =>
+      parseArgs({
+        args: [...argv],
+        strict: true,
+        options: {
+          port: { type: 'string' },
+          'in-memory': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values,
+  );
   if (values.help) {
     process.stdout.write(LOCAL_DYNAMODB_USAGE);
     return 0;

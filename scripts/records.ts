@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ENV, optionalEnv, RecordStatus } from '../shared/internal';
-import { choiceFlag, intFlag, runMain, UsageError } from './lib/cli';
+import { choiceFlag, intFlag, runMain, UsageError, usageErrors } from './lib/cli';
 import { LOCAL_DB_PATH, LOCAL_TABLES, openDynamo, REPO_ROOT } from './lib/local';
 import { formatRecords, listRecords, matchKey, releaseRecord } from './lib/records';
 
@@ -75,12 +75,7 @@ export type RecordsCommand =
  * ```
  */
 export function parseRecordsArgs(argv: readonly string[]): RecordsCommand {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const values: ReturnType<typeof parse>['values'] = usageErrors(() => parse(argv).values);
   if (values.help) return { help: true };
   if (values.force && values.release === undefined)
     throw new UsageError('--force only applies to --release <key>.');

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { intFlag, runMain, UsageError } from '../../scripts/lib/cli';
+import { intFlag, runMain, UsageError, usageErrors } from '../../scripts/lib/cli';
 import { installLocalStack } from './install';
 import { LOCALSTACK_DIR, shownPath } from './paths';
 import { LOCALSTACK_AWS, logTail, startLocalStack } from './server';
@@ -37,21 +37,19 @@ State is in memory; the log and temporary files go to .local/localstack/port-<po
  * ```
  */
 export async function runLocalStackHost(argv: readonly string[]): Promise<number> {
-  let values: { port?: string; services?: string; lazy?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        services: { type: 'string' },
-        lazy: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const values = usageErrors(
+    () =>
+      parseArgs({
+        args: [...argv],
+        strict: true,
+        options: {
+          port: { type: 'string' },
+          services: { type: 'string' },
+          lazy: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values,
+  );
   if (values.help) {
     process.stdout.write(LOCALSTACK_HOST_USAGE);
     return 0;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../../scripts/lib/cli';
+import { runMain, usageErrors } from '../../scripts/lib/cli';
 import { LocalStackInstallError } from './errors';
 import {
   CONSTRAINTS_FILE,
@@ -285,16 +285,14 @@ Does nothing when the venv already holds these requirements; --force reinstalls.
  * ```
  */
 export async function runInstall(argv: readonly string[]): Promise<number> {
-  let values: { force?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const values = usageErrors(
+    () =>
+      parseArgs({
+        args: [...argv],
+        strict: true,
+        options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      }).values,
+  );
   if (values.help) {
     process.stdout.write(INSTALL_USAGE);
     return 0;

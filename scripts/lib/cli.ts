@@ -20,6 +20,23 @@ export class UsageError extends Error {
 }
 
 /**
+ * Runs a `node:util` `parseArgs` call and turns its `TypeError` (an unknown flag, a missing value)
+ * into a {@link UsageError}, which {@link runMain} prints with the command's usage hint.
+ *
+ * @example
+ * ```ts
+ * const { values } = usageErrors(() => parseArgs({ args: [...argv], options: { port: { type: 'string' } } }));
+ * ```
+ */
+export function usageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/**
  * Parses an integer flag value within a range; throws a {@link UsageError} naming the flag, the
  * value given and the range allowed.
  *

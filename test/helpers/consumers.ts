@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/handler';
 import { consumer as spellchecker } from '../../functions/spellchecker/handler';
 import {
@@ -12,6 +11,7 @@ import {
   type KafkaHandler,
   type LambdaContextLike,
 } from '../../shared/internal';
+import { scanAll } from '../../tools/testing/tables';
 
 /** A dead-letter sink that keeps every entry in memory, for assertions. */
 export class MemoryDeadLetters implements DeadLetterSink {
@@ -57,22 +57,8 @@ export function testEnv(config: ConsumerConfig, tables: Readonly<Record<string, 
   };
 }
 
-/** Every item of a table (a consistent scan, all pages). */
-export async function scanAll(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
-}
+/** Every item of a table (a consistent scan, all pages); the one in tools/testing. */
+export { scanAll };
 
 /** Every idempotency record of a table. */
 export async function idempotencyRecords(

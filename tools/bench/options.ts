@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../scripts/lib/cli';
+import { UsageError, usageErrors } from '../../scripts/lib/cli';
 import { SCENARIOS, type Scenario } from './workload';
 
 /**
@@ -70,12 +70,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * ```
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
+  const parsed: ReturnType<typeof parse> = usageErrors(() => parse(argv));
   const { values } = parsed;
 
   const quick = values.quick ?? false;

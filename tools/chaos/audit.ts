@@ -3,15 +3,17 @@
  * the ledger) and the dead-letter files, and reconciles them with what the producers sent and what
  * the workers saw, into the figures the verdict judges.
  */
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type DeadLetterEntry,
   IDEMPOTENCY_TABLE_SCHEMA,
   type IdempotencyRecord,
   RecordStatus,
 } from '../../shared/internal';
+import { scanAll } from '../testing/tables';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
 import type { ChaosConsumerName } from './options';
 import {
@@ -68,30 +70,6 @@ export function emptyTally(): ConsumerTally {
     deathsWithoutBlackBox: 0,
     transactions: new Map(),
   };
-}
-
-/**
- * Reads every item of a table (paginated scan, consistent reads).
- *
- * @example
- * ```ts
- * const items = await scanAll(client, 'chaos-ledger');
- * ```
- */
-export async function scanAll(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (start !== undefined);
-  return items;
 }
 
 /**

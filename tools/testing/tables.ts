@@ -5,6 +5,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CONSUMER_TABLE_SCHEMA, IDEMPOTENCY_TABLE_SCHEMA } from '../../shared/internal';
 
 /**
@@ -68,4 +69,28 @@ async function ensureTable(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Table ${tableName} did not become ACTIVE`);
+}
+
+/**
+ * Reads every item of a table (paginated scan, consistent reads).
+ *
+ * @example
+ * ```ts
+ * const items = await scanAll(client, 'chaos-ledger');
+ * ```
+ */
+export async function scanAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+  } while (start !== undefined);
+  return items;
 }

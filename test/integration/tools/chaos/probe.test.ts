@@ -1,11 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { scanAll } from '../../../../tools/chaos/audit';
 import { NetworkGate } from '../../../../tools/chaos/gate';
 import { withLedger } from '../../../../tools/chaos/ledger';
 import { Probe } from '../../../../tools/chaos/probe';
 import type { Job } from '../../../../tools/chaos/protocol';
 import { explainDuplicates, type OpenWindowFact } from '../../../../tools/chaos/report';
 import { injectFaults } from '../../../../tools/testing/sdk-middleware';
+import { scanAll } from '../../../../tools/testing/tables';
 import { clients, freshConsumerTable, freshIdempotencyTable, testEndpoint } from '../../../helpers/dynamo';
 
 /**
