@@ -34,6 +34,7 @@ import {
   type KafkaClusterNetwork,
   mskTriggerStatements,
 } from '../lib/msk-trigger-policy';
+import { TRIGGER_DEFAULTS } from '../lib/trigger-defaults';
 import { validateProps } from '../lib/validate';
 import {
   CONSUMER_ALARMS_RULES,
@@ -425,7 +426,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
     this.manifest = props.manifest;
     this.serviceName = props.manifest.service;
     this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
-    this.reportBatchItemFailures = props.reportBatchItemFailures ?? true;
+    this.reportBatchItemFailures = props.reportBatchItemFailures ?? TRIGGER_DEFAULTS.reportBatchItemFailures;
     this.deadLetterQueue = props.deadLetterQueue;
     const tables = props.tables ?? {};
 
@@ -449,8 +450,8 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
       description: `Idempotent Kafka consumer: ${this.serviceName}`,
       runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.minutes(1),
+      memorySize: props.memorySize ?? TRIGGER_DEFAULTS.memorySize,
+      timeout: props.timeout ?? Duration.seconds(TRIGGER_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       ...(props.reservedConcurrentExecutions !== undefined
@@ -551,11 +552,12 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
           eventSourceArn: trigger.clusterArn,
           kafkaTopic: topic,
           kafkaConsumerGroupId: groupId,
-          startingPosition: trigger.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
-          batchSize: trigger.batchSize ?? 100,
+          startingPosition:
+            trigger.startingPosition ?? lambda.StartingPosition[TRIGGER_DEFAULTS.startingPosition],
+          batchSize: trigger.batchSize ?? TRIGGER_DEFAULTS.batchSize,
           maxBatchingWindow: trigger.maxBatchingWindow,
-          retryAttempts: trigger.retryAttempts ?? 10,
-          bisectBatchOnError: trigger.bisectBatchOnError ?? true,
+          retryAttempts: trigger.retryAttempts ?? TRIGGER_DEFAULTS.retryAttempts,
+          bisectBatchOnError: trigger.bisectBatchOnError ?? TRIGGER_DEFAULTS.bisectBatchOnError,
           maxRecordAge: trigger.maxRecordAge,
           reportBatchItemFailures: this.reportBatchItemFailures,
           onFailure,
