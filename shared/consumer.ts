@@ -105,10 +105,12 @@ export function defineConsumer<const M extends ConsumerManifest>(
       client,
       clock,
       failureMode: config.failureMode,
+      singleWrite: manifest.mode === 'transactional-single-write',
       eventTypeTtlSeconds: manifest.ttlSeconds ?? {},
       ...(manifest.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: manifest.defaultTtlSeconds } : {}),
       ...(config.leaseMarginMs !== undefined ? { leaseMarginMs: config.leaseMarginMs } : {}),
       ...(config.fallbackLeaseMs !== undefined ? { fallbackLeaseMs: config.fallbackLeaseMs } : {}),
+      ...(config.localCacheMaxItems !== undefined ? { localCacheMaxItems: config.localCacheMaxItems } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });

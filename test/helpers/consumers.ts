@@ -34,6 +34,7 @@ export function testConsumerConfig(idempotencyTableName: string): ConsumerConfig
     s3Endpoint: undefined,
     leaseMarginMs: undefined,
     fallbackLeaseMs: undefined,
+    localCacheMaxItems: undefined,
   };
 }
 
@@ -53,6 +54,7 @@ export function testEnv(config: ConsumerConfig, tables: Readonly<Record<string, 
     ...optional(ENV.SQS_ENDPOINT, config.sqsEndpoint),
     ...optional(ENV.LEASE_MARGIN_MS, config.leaseMarginMs),
     ...optional(ENV.FALLBACK_LEASE_MS, config.fallbackLeaseMs),
+    ...optional(ENV.LOCAL_CACHE_MAX_ITEMS, config.localCacheMaxItems),
     ...tables,
   };
 }
