@@ -3,7 +3,9 @@ import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/hand
 import { consumer as spellchecker } from '../../functions/spellchecker/handler';
 import {
   type ConsumerConfig,
+  type ConsumerManifest,
   type ConsumerOptions,
+  consumerInMode,
   type DeadLetterEntry,
   type DeadLetterSink,
   ENV,
@@ -207,8 +209,9 @@ export type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: s
 export function createEssayLifecycle(
   config: EssayLifecycleConfig,
   options: ConsumerOptions = {},
+  mode: ConsumerManifest['mode'] = essayLifecycle.manifest.mode,
 ): KafkaHandler {
-  return essayLifecycle.create({
+  return consumerInMode(essayLifecycle, mode).create({
     env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }),
     ...options,
   });
