@@ -246,6 +246,7 @@ export function documentClientOf(base: DynamoDBClient): DynamoDBDocumentClient {
  * processing(owner=me) --complete--> completed      (condition: owner=me AND status=processing)
  * processing(owner=me) --release---> (deleted)      (condition: owner=me AND status=processing)
  * processing(owner=me) --fail------> failed         (condition: owner=me AND status=processing)
+ * (absent | expired | processing with lease over) --commit--> completed | failed(owner=me)   single-write mode
  * ```
  *
  * The release is conditioned on `status = processing` too, not on the owner alone: a release after
