@@ -140,27 +140,18 @@ export class Lifecycle {
     if (step.kind === 'fail-open') return now(this.#runFailOpen(step, handler, options));
     // Single-write mode: the commit is always awaited, since the next handler may read its effect.
     if (step.kind === 'unclaimed') return now(this.#runUnclaimed(step, handler, options));
-    const { decoded, key } = trace;
+    const { decoded } = trace;
     const { claim } = step;
     if (!decoded.ok) return now(this.#permanent(step, decoded.error, options));
 
-    const { clock } = this.#config;
-    const started = clock.now();
-    let value: T | TransactionalResult<T>;
-    try {
-      value = await handler(decoded.envelope, {
-        key,
-        coordinates: decoded.coordinates,
-        leaseExpiresAt: claim.leaseExpiresAt,
-      });
-    } catch (error) {
-      time(trace, 'handled', clock.now() - started);
+    const ran = await this.#handle(trace, decoded, handler, claim.leaseExpiresAt);
+    if (!ran.ok) {
+      const { error } = ran;
       return now(
         this.#isRetryable(error) ? this.#retry(step, error, true) : this.#permanent(step, error, options),
       );
     }
-    const handlerMs = clock.now() - started;
-    time(trace, 'handled', handlerMs);
+    const { value, handlerMs } = ran;
     const settled = this.#complete(step, value, handlerMs, options).then((d) => this.#conclude(trace, d));
     if (isTransactional(value)) {
       await settled;
@@ -275,6 +266,33 @@ export class Lifecycle {
     };
   }
 
+  /** Runs the handler on a decoded event, timed (`handled`): its value, or the error it threw. */
+  async #handle<T>(
+    trace: Trace,
+    decoded: Extract<DecodedEvent, { ok: true }>,
+    handler: EventHandler<T>,
+    leaseExpiresAt: number,
+  ): Promise<
+    | { readonly ok: true; readonly value: T | TransactionalResult<T>; readonly handlerMs: number }
+    | { readonly ok: false; readonly error: unknown }
+  > {
+    const { clock } = this.#config;
+    const started = clock.now();
+    try {
+      const value = await handler(decoded.envelope, {
+        key: trace.key,
+        coordinates: decoded.coordinates,
+        leaseExpiresAt,
+      });
+      const handlerMs = clock.now() - started;
+      time(trace, 'handled', handlerMs);
+      return { ok: true, value, handlerMs };
+    } catch (error) {
+      time(trace, 'handled', clock.now() - started);
+      return { ok: false, error };
+    }
+  }
+
   /** Completes a claim (with the handler's writes, in transactional mode) once the handler returned. */
   async #complete<T>(
     step: ClaimedStep,
@@ -380,22 +398,13 @@ export class Lifecycle {
     const { decoded, key } = trace;
     if (!decoded.ok) return this.#permanentUnclaimed(trace, decoded.error, options);
     const { clock, store } = this.#config;
-    const started = clock.now();
-    let value: T | TransactionalResult<T>;
-    try {
-      value = await handler(decoded.envelope, {
-        key,
-        coordinates: decoded.coordinates,
-        leaseExpiresAt: step.deadline,
-      });
-    } catch (error) {
-      time(trace, 'handled', clock.now() - started);
-      return this.#isRetryable(error)
-        ? retry(key, error, false)
-        : this.#permanentUnclaimed(trace, error, options);
+    const ran = await this.#handle(trace, decoded, handler, step.deadline);
+    if (!ran.ok) {
+      return this.#isRetryable(ran.error)
+        ? retry(key, ran.error, false)
+        : this.#permanentUnclaimed(trace, ran.error, options);
     }
-    const handlerMs = clock.now() - started;
-    time(trace, 'handled', handlerMs);
+    const { value, handlerMs } = ran;
     const writes = isTransactional(value) ? value.writes : [];
     const result = isTransactional(value) ? value.result : value;
     const committing = clock.now();

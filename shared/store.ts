@@ -323,15 +323,7 @@ export class IdempotencyStore {
             ttlSeconds: request.ttlSeconds,
             clockSkewMs: this.clockSkewMs,
             payloadHash: key.payloadHash,
-            context: {
-              service: context?.service,
-              event_type: key.eventType,
-              event_id: context?.eventId,
-              correlation_id: context?.correlationId,
-              topic: context?.coordinates?.topic,
-              partition: context?.coordinates?.partition,
-              offset: context?.coordinates?.offset,
-            },
+            context: storedContext(key, context),
           }),
         ),
       );
@@ -500,15 +492,7 @@ export class IdempotencyStore {
       ttlSeconds: options.ttlSeconds,
       clockSkewMs: this.clockSkewMs,
       payloadHash: key.payloadHash,
-      context: {
-        service: context?.service,
-        event_type: key.eventType,
-        event_id: context?.eventId,
-        correlation_id: context?.correlationId,
-        topic: context?.coordinates?.topic,
-        partition: context?.coordinates?.partition,
-        offset: context?.coordinates?.offset,
-      },
+      context: storedContext(key, context),
       outcome:
         outcome.status === 'completed'
           ? { status: 'completed', result: encoded }
@@ -769,6 +753,19 @@ function cancellationError(
     );
   }
   return new StoreUnavailableError(what === 'Transactional completion' ? 'complete' : 'commit', id, error);
+}
+
+/** The context attributes a claim or a commit stores with the record (`undefined` ones are left out). */
+function storedContext(key: RecordKey, context: RecordContext | undefined) {
+  return {
+    service: context?.service,
+    event_type: key.eventType,
+    event_id: context?.eventId,
+    correlation_id: context?.correlationId,
+    topic: context?.coordinates?.topic,
+    partition: context?.coordinates?.partition,
+    offset: context?.coordinates?.offset,
+  };
 }
 
 /** An error as a `failed` record stores it: its class and (bounded) message. */

@@ -1,8 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BusinessConditionFailedError,
-  type EventEnvelope,
   IdempotencyStore,
   InProgressElsewhereError,
   MetricName,
@@ -19,11 +18,11 @@ import {
   type Fault,
   injectFaults,
 } from '../../../tools/testing/sdk-middleware';
+import { type CounterTable, counterTable } from '../../helpers/counters';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,
   deferred,
-  envelope,
   expectOutcome,
   ManualClock,
   must,
@@ -31,6 +30,7 @@ import {
   readRecord,
   skewedClock,
   testLayer,
+  uniqueEvent,
 } from '../../helpers/layer';
 
 /**
@@ -45,44 +45,18 @@ let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
 let businessTable: string;
+let counters: CounterTable;
 
 beforeAll(async () => {
   ({ raw, doc } = clients());
   tableName = await freshIdempotencyTable(raw, 'sw');
   businessTable = await freshConsumerTable(raw, 'sw-business');
+  counters = counterTable(doc, businessTable);
 });
 
 afterAll(() => {
   raw.destroy();
 });
-
-function uniqueEvent(label: string): EventEnvelope {
-  return envelope({ event_id: `evt-${label}`, data: { test: label } });
-}
-
-/** The business effect: increment a counter item of the consumer table. */
-function increment(counter: string): TransactionalWrite {
-  return {
-    Update: {
-      TableName: businessTable,
-      Key: { pk: `COUNTER#${counter}`, sk: 'META' },
-      UpdateExpression: 'ADD #count :one',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1 },
-    },
-  };
-}
-
-async function counterValue(counter: string): Promise<number | undefined> {
-  const response = await doc.send(
-    new GetCommand({
-      TableName: businessTable,
-      Key: { pk: `COUNTER#${counter}`, sk: 'META' },
-      ConsistentRead: true,
-    }),
-  );
-  return response.Item === undefined ? undefined : Number(response.Item.count);
-}
 
 /** A single-write layer on its own client (with a request counter and optional faults). */
 function singleWriteLayer(
@@ -112,13 +86,13 @@ describe('single-write mode', () => {
         await t.idem.run(decoded(event), async () => {
           // No claim came first: nothing is stored while the handler runs.
           seen.push((await readRecord(doc, tableName, t.idem.keyFor(decoded(event)).id))?.status ?? 'absent');
-          return withWrites({ counted: true }, [increment('sw-happy')]);
+          return withWrites({ counted: true }, [counters.increment('sw-happy')]);
         }),
         'processed',
       );
       expect(seen).toEqual(['absent']);
       expect(Object.fromEntries(t.requests.byOperation)).toEqual({ TransactWriteItems: 1 });
-      expect(await counterValue('sw-happy')).toBe(1);
+      expect(await counters.value('sw-happy')).toBe(1);
       const record = await mustReadRecord(doc, tableName, outcome.key.id);
       expect(record.status).toBe(RecordStatus.COMPLETED);
       expect(JSON.parse(record.result ?? 'null')).toEqual({ counted: true });
@@ -135,14 +109,14 @@ describe('single-write mode', () => {
       const again = expectOutcome(
         await t.idem.run(decoded(event), async () => {
           ran += 1;
-          return withWrites({ counted: 'again' }, [increment('sw-happy')]);
+          return withWrites({ counted: 'again' }, [counters.increment('sw-happy')]);
         }),
         'duplicate',
       );
       expect(ran).toBe(1);
       expect(again.result).toEqual({ counted: true });
       expect(Object.fromEntries(t.requests.byOperation)).toEqual({ TransactWriteItems: 1 });
-      expect(await counterValue('sw-happy')).toBe(1);
+      expect(await counters.value('sw-happy')).toBe(1);
     } finally {
       t.close();
     }
@@ -182,12 +156,12 @@ describe('single-write: N concurrent workers on one key', () => {
             started += 1;
             if (started === workers.length) allStarted.resolve();
             await allStarted.promise;
-            return withWrites({ winner: i }, [increment('sw-race')]);
+            return withWrites({ winner: i }, [counters.increment('sw-race')]);
           }),
         ),
       );
       expect(started).toBe(workers.length);
-      expect(await counterValue('sw-race')).toBe(1);
+      expect(await counters.value('sw-race')).toBe(1);
       const winners = outcomes.filter((o) => o.status === 'processed');
       expect(winners).toHaveLength(1);
       const winner = expectOutcome(must(winners[0], 'a winner'), 'processed');
@@ -210,11 +184,11 @@ describe('single-write: N concurrent workers on one key', () => {
       for (const [i, o] of outcomes.entries()) {
         if (o.status !== 'retry') continue;
         const redelivered = await must(workers[i], 'a worker').idem.run(decoded(event), async () =>
-          withWrites({ late: i }, [increment('sw-race')]),
+          withWrites({ late: i }, [counters.increment('sw-race')]),
         );
         expect(expectOutcome(redelivered, 'duplicate').result).toEqual(winner.result);
       }
-      expect(await counterValue('sw-race')).toBe(1);
+      expect(await counters.value('sw-race')).toBe(1);
     } finally {
       for (const w of workers) w.close();
     }
@@ -237,7 +211,7 @@ describe('single-write: lost responses', () => {
     try {
       const outcome = expectOutcome(
         await t.idem.run(decoded(uniqueEvent('sw-lost')), async () =>
-          withWrites({ ok: 'lost' }, [increment('sw-lost')]),
+          withWrites({ ok: 'lost' }, [counters.increment('sw-lost')]),
         ),
         'processed',
       );
@@ -245,7 +219,7 @@ describe('single-write: lost responses', () => {
       expect(tokens).toHaveLength(2);
       expect(typeof tokens[0]).toBe('string');
       expect(tokens[1]).toBe(tokens[0]);
-      expect(await counterValue('sw-lost')).toBe(1);
+      expect(await counters.value('sw-lost')).toBe(1);
       const record = await mustReadRecord(doc, tableName, outcome.key.id);
       expect(record.status).toBe(RecordStatus.COMPLETED);
       expect(record.owner).toBe(tokens[0]);
@@ -289,7 +263,7 @@ describe('single-write: cancellation reasons', () => {
           decoded(uniqueEvent('sw-business')),
           async () =>
             withWrites('debited', [
-              increment('sw-business-side'),
+              counters.increment('sw-business-side'),
               {
                 Update: {
                   TableName: businessTable,
@@ -307,7 +281,7 @@ describe('single-write: cancellation reasons', () => {
       expect(outcome.error).toBeInstanceOf(BusinessConditionFailedError);
       expect((outcome.error as BusinessConditionFailedError).writeIndex).toBe(1);
       expect(dead).toHaveLength(1);
-      expect(await counterValue('sw-business-side')).toBeUndefined();
+      expect(await counters.value('sw-business-side')).toBeUndefined();
       const record = await mustReadRecord(doc, tableName, outcome.key.id);
       expect(record.status).toBe(RecordStatus.FAILED);
       expect(record.error?.name).toBe('BusinessConditionFailedError');
@@ -360,13 +334,13 @@ describe('single-write: cancellation reasons', () => {
     const event = uniqueEvent('sw-throttle');
     try {
       const outcome = expectOutcome(
-        await t.idem.run(decoded(event), async () => withWrites('r', [increment('sw-throttle')])),
+        await t.idem.run(decoded(event), async () => withWrites('r', [counters.increment('sw-throttle')])),
         'retry',
       );
       expect(outcome.error).toBeInstanceOf(StoreUnavailableError);
       expect((outcome.error as StoreUnavailableError).operation).toBe('commit');
       expect(must(t.faults, 'faults').attempts.length).toBeGreaterThan(1);
-      expect(await counterValue('sw-throttle')).toBeUndefined();
+      expect(await counters.value('sw-throttle')).toBeUndefined();
       expect(await readRecord(doc, tableName, outcome.key.id)).toBeUndefined();
       expect(t.metrics.count(MetricName.RELEASED)).toBe(0);
     } finally {
@@ -375,10 +349,12 @@ describe('single-write: cancellation reasons', () => {
     const healthy = singleWriteLayer();
     try {
       expectOutcome(
-        await healthy.idem.run(decoded(event), async () => withWrites('r', [increment('sw-throttle')])),
+        await healthy.idem.run(decoded(event), async () =>
+          withWrites('r', [counters.increment('sw-throttle')]),
+        ),
         'processed',
       );
-      expect(await counterValue('sw-throttle')).toBe(1);
+      expect(await counters.value('sw-throttle')).toBe(1);
     } finally {
       healthy.close();
     }
@@ -392,7 +368,7 @@ describe('single-write: cancellation reasons', () => {
       const layer = testLayer({ tableName, client: onBusiness.doc, singleWrite: true });
       const outcome = expectOutcome(
         await layer.idem.run(decoded(uniqueEvent('sw-conflict-business')), async () =>
-          withWrites('r', [increment('sw-conflict')]),
+          withWrites('r', [counters.increment('sw-conflict')]),
         ),
         'retry',
       );
@@ -409,7 +385,7 @@ describe('single-write: cancellation reasons', () => {
       const store = new IdempotencyStore({ tableName, client: onMark.doc });
       const commit = () =>
         store.commit(key, { ttlSeconds: 60 }, { status: 'completed', result: 'mine' }, [
-          increment('sw-conflict'),
+          counters.increment('sw-conflict'),
         ]);
       // Nothing stored: the one read finds nothing, so the commit is retried.
       await expect(commit()).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -429,7 +405,7 @@ describe('single-write: cancellation reasons', () => {
     } finally {
       onMark.close();
     }
-    expect(await counterValue('sw-conflict')).toBeUndefined();
+    expect(await counters.value('sw-conflict')).toBeUndefined();
   });
 });
 
@@ -443,21 +419,23 @@ describe('single-write: crash before commit', () => {
       const abandoned = t.idem.run(decoded(event), async () => {
         dying.resolve();
         await new Promise(() => undefined);
-        return withWrites('never', [increment('sw-crash')]);
+        return withWrites('never', [counters.increment('sw-crash')]);
       });
       void abandoned;
       await dying.promise;
       const key = t.idem.keyFor(decoded(event));
       expect(await readRecord(doc, tableName, key.id)).toBeUndefined();
-      expect(await counterValue('sw-crash')).toBeUndefined();
+      expect(await counters.value('sw-crash')).toBeUndefined();
       // No lease to wait for: the next delivery commits straight away.
       const next = singleWriteLayer();
       try {
         expectOutcome(
-          await next.idem.run(decoded(event), async () => withWrites('done', [increment('sw-crash')])),
+          await next.idem.run(decoded(event), async () =>
+            withWrites('done', [counters.increment('sw-crash')]),
+          ),
           'processed',
         );
-        expect(await counterValue('sw-crash')).toBe(1);
+        expect(await counters.value('sw-crash')).toBe(1);
       } finally {
         next.close();
       }
@@ -474,17 +452,21 @@ describe('single-write: TTL expiry and clock skew', () => {
     try {
       const event = uniqueEvent('sw-ttl');
       const first = expectOutcome(
-        await t.idem.run(decoded(event), async () => withWrites({ round: 1 }, [increment('sw-ttl')])),
+        await t.idem.run(decoded(event), async () =>
+          withWrites({ round: 1 }, [counters.increment('sw-ttl')]),
+        ),
         'processed',
       );
       clock.advance(86_400 * 1000 + 2_000);
       expect(await readRecord(doc, tableName, first.key.id)).toBeDefined();
       const second = expectOutcome(
-        await t.idem.run(decoded(event), async () => withWrites({ round: 2 }, [increment('sw-ttl')])),
+        await t.idem.run(decoded(event), async () =>
+          withWrites({ round: 2 }, [counters.increment('sw-ttl')]),
+        ),
         'processed',
       );
       expect(second.result).toEqual({ round: 2 });
-      expect(await counterValue('sw-ttl')).toBe(2);
+      expect(await counters.value('sw-ttl')).toBe(2);
       const record = await mustReadRecord(doc, tableName, first.key.id);
       expect(JSON.parse(record.result ?? 'null')).toEqual({ round: 2 });
       expect(record.attempts).toBe(2);
@@ -515,11 +497,13 @@ describe('single-write: TTL expiry and clock skew', () => {
     const ahead = singleWriteLayer({ clock: skewedClock(clock, LEASE_MS + SKEW_MS / 2) });
     try {
       const refused = expectOutcome(
-        await ahead.idem.run(decoded(event), async () => withWrites('ahead', [increment('sw-skew')])),
+        await ahead.idem.run(decoded(event), async () =>
+          withWrites('ahead', [counters.increment('sw-skew')]),
+        ),
         'in-progress-elsewhere',
       );
       expect(refused.error).toBeInstanceOf(InProgressElsewhereError);
-      expect(await counterValue('sw-skew')).toBeUndefined();
+      expect(await counters.value('sw-skew')).toBeUndefined();
     } finally {
       ahead.close();
     }
@@ -528,7 +512,7 @@ describe('single-write: TTL expiry and clock skew', () => {
     const late = singleWriteLayer({ clock: skewedClock(clock, LEASE_MS + SKEW_MS + 1) });
     try {
       expectOutcome(
-        await late.idem.run(decoded(event), async () => withWrites('late', [increment('sw-skew')])),
+        await late.idem.run(decoded(event), async () => withWrites('late', [counters.increment('sw-skew')])),
         'processed',
       );
     } finally {
@@ -537,7 +521,7 @@ describe('single-write: TTL expiry and clock skew', () => {
     release.resolve();
     expectOutcome(await held, 'retry');
     expect(claimer.metrics.count(MetricName.LEASE_LOST)).toBe(1);
-    expect(await counterValue('sw-skew')).toBe(1);
+    expect(await counters.value('sw-skew')).toBe(1);
     const record = await mustReadRecord(doc, tableName, claimer.idem.keyFor(decoded(event)).id);
     expect(record.status).toBe(RecordStatus.COMPLETED);
     expect(JSON.parse(record.result ?? 'null')).toBe('late');
@@ -548,13 +532,13 @@ describe('single-write: limits', () => {
   test('more writes than a transaction carries is permanent and writes nothing but the failed record', async () => {
     const t = singleWriteLayer();
     try {
-      const writes = Array.from({ length: 100 }, (_, i) => increment(`sw-many-${i}`));
+      const writes = Array.from({ length: 100 }, (_, i) => counters.increment(`sw-many-${i}`));
       const outcome = expectOutcome(
         await t.idem.run(decoded(uniqueEvent('sw-many')), async () => withWrites('x', writes)),
         'failed',
       );
       expect(outcome.error).toBeInstanceOf(PermanentError);
-      expect(await counterValue('sw-many-0')).toBeUndefined();
+      expect(await counters.value('sw-many-0')).toBeUndefined();
       expect((await mustReadRecord(doc, tableName, outcome.key.id)).status).toBe(RecordStatus.FAILED);
     } finally {
       t.close();

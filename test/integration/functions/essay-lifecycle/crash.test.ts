@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MSKEvent } from 'aws-lambda';
 import { batchKey } from '../../../../functions/essay-lifecycle/domain';
 import { EssayEventType } from '../../../../functions/essay-lifecycle/events';
 import { envelope, mskEvent, type RecordSpec } from '../../../../scripts/lib/msk-events';
@@ -42,6 +43,35 @@ function content(batchId: string, essayId: string): Record<string, unknown> {
     event_type: EssayEventType.CONTENT_PROVISIONED,
     data: { batch_id: batchId, essay_id: essayId, text_storage_id: `store-${essayId}` },
   });
+}
+
+/** The registration of a batch of essays. */
+function registration(batchId: string, essays: readonly string[]): MSKEvent {
+  return mskEvent([
+    {
+      topic: 'huleedu.essay.batch.registered.v1',
+      partition: 0,
+      offset: 0,
+      value: envelope({
+        event_type: EssayEventType.BATCH_REGISTERED,
+        data: { batch_id: batchId, essay_ids: essays },
+      }),
+    },
+  ]);
+}
+
+/** A batch of the essays' contents, with three producer retries (essay-2, essay-8, essay-9) at its end. */
+function contents(batchId: string, essays: readonly string[]): MSKEvent {
+  const specs: RecordSpec[] = essays.map((essayId, i) => ({
+    topic: CONTENTS,
+    partition: 0,
+    offset: i,
+    value: content(batchId, essayId),
+  }));
+  for (const [i, essayId] of ['essay-2', 'essay-8', 'essay-9'].entries()) {
+    specs.push({ topic: CONTENTS, partition: 0, offset: ESSAYS + i, value: content(batchId, essayId) });
+  }
+  return mskEvent(specs);
 }
 
 async function readiness(config: EssayLifecycleConfig, batchId: string) {
@@ -83,29 +113,8 @@ describe('essay-lifecycle: a worker killed between its business write and its co
       });
       return { handler, metrics, deadLetters };
     };
-    await parent().handler.process(
-      mskEvent([
-        {
-          topic: 'huleedu.essay.batch.registered.v1',
-          partition: 0,
-          offset: 0,
-          value: envelope({
-            event_type: EssayEventType.BATCH_REGISTERED,
-            data: { batch_id: batchId, essay_ids: essays },
-          }),
-        },
-      ]),
-    );
-    const specs: RecordSpec[] = essays.map((essayId, i) => ({
-      topic: CONTENTS,
-      partition: 0,
-      offset: i,
-      value: content(batchId, essayId),
-    }));
-    for (const [i, essayId] of ['essay-2', 'essay-8', 'essay-9'].entries()) {
-      specs.push({ topic: CONTENTS, partition: 0, offset: ESSAYS + i, value: content(batchId, essayId) });
-    }
-    const event = mskEvent(specs);
+    await parent().handler.process(registration(batchId, essays));
+    const event = contents(batchId, essays);
 
     // WHEN a worker process runs the real handler on it and is killed at the 8th transaction
     const crash = await runCrashingConsumer({
@@ -170,29 +179,8 @@ describe('essay-lifecycle in single-write mode: a worker killed before or after 
       );
       return { handler, metrics };
     };
-    await parent().handler.process(
-      mskEvent([
-        {
-          topic: 'huleedu.essay.batch.registered.v1',
-          partition: 0,
-          offset: 0,
-          value: envelope({
-            event_type: EssayEventType.BATCH_REGISTERED,
-            data: { batch_id: batchId, essay_ids: essays },
-          }),
-        },
-      ]),
-    );
-    const specs: RecordSpec[] = essays.map((essayId, i) => ({
-      topic: CONTENTS,
-      partition: 0,
-      offset: i,
-      value: content(batchId, essayId),
-    }));
-    for (const [i, essayId] of ['essay-2', 'essay-8', 'essay-9'].entries()) {
-      specs.push({ topic: CONTENTS, partition: 0, offset: ESSAYS + i, value: content(batchId, essayId) });
-    }
-    const event = mskEvent(specs);
+    await parent().handler.process(registration(batchId, essays));
+    const event = contents(batchId, essays);
 
     // WHEN a worker process runs the real handler in single-write mode and is killed at the 8th commit
     const crash = await runCrashingConsumer({
