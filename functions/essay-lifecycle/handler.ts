@@ -4,14 +4,7 @@
  * idempotency record's `completed` mark in one `TransactWriteItems` (transactional completion), so
  * that neither a duplicate nor a crash can ever count an essay twice.
  */
-import {
-  type ConsumerContext,
-  defineConsumer,
-  type EventHandler,
-  parseData,
-  type TransactionalResult,
-  withWrites,
-} from '../../shared';
+import { defineConsumer, parseData, type TransactionalResult, withWrites } from '../../shared';
 import { type Plan, planBatchRegistration, planContentProvisioned } from './domain';
 import { EssayTable } from './essay-table';
 import { BatchRegisteredData, ContentProvisionedData, EssayEventType } from './events';
@@ -25,27 +18,7 @@ import manifest from './manifest';
  * const report = await consumer.create({ env, client: doc }).process(mskEvent(records));
  * ```
  */
-export const consumer = defineConsumer(manifest, essayRoutes);
-
-/** The Lambda entry point (bundled by the CDK app). */
-export const handler = consumer.handler;
-
-/**
- * The routes, apart from the manifest: tests and the chaos run build the same consumer in
- * single-write mode with them (`defineConsumer({ ...manifest, mode: 'transactional-single-write' }, essayRoutes)`).
- * Its handlers are safe there: they only read (consistently; a repeat reads again) and their only
- * effects are the writes they return.
- *
- * @example
- * ```ts
- * const singleWrite = defineConsumer({ ...manifest, mode: 'transactional-single-write' }, essayRoutes);
- * ```
- */
-export function essayRoutes({
-  tables,
-  client,
-  clock,
-}: ConsumerContext<typeof manifest>): Record<string, EventHandler<unknown>> {
+export const consumer = defineConsumer(manifest, ({ tables, client, clock }) => {
   const table = new EssayTable(client, tables.ESSAY_TABLE_NAME);
   return {
     [EssayEventType.BATCH_REGISTERED]: async (envelope) => {
@@ -64,7 +37,10 @@ export function essayRoutes({
       return commit(planContentProvisioned(table.tableName, data, { batch, essay }, facts));
     },
   };
-}
+});
+
+/** The Lambda entry point (bundled by the CDK app). */
+export const handler = consumer.handler;
 
 /** A plan with writes commits them with the completion; a no-op completes on its own. */
 function commit<T>(plan: Plan<T>): T | TransactionalResult<T> {
