@@ -34,7 +34,7 @@ namespace, the metrics' service dimension and the consumer group id; never renam
 
 Options:
   --topic <topic>        the topic (and event type) it consumes        [<name>.requested.v1]
-  --mode <mode>          transactional | two-phase                     [transactional]
+  --mode <mode>          transactional | two-phase | transactional-single-write [transactional]
   --dry-run              print the files it would write, write nothing
   --help                 this text
 `;
@@ -171,7 +171,7 @@ export default {
 }
 
 function handlerFile(name: string, mode: string, table: string, dataType: string): string {
-  const transactional = mode === 'transactional';
+  const transactional = mode !== 'two-phase';
   const imports = transactional
     ? `import { defineConsumer, parseData, withWrites } from '../../shared';`
     : `import { PutCommand } from '@aws-sdk/lib-dynamodb';\nimport { defineConsumer, parseData } from '../../shared';`;
@@ -337,13 +337,19 @@ async function main(argv: readonly string[]): Promise<number> {
   const [name, ...extra] = positionals;
   if (name === undefined || extra.length > 0)
     throw new UsageError('Give exactly one consumer name, e.g. npm run new:consumer -- orders');
-  if (values.mode !== undefined && values.mode !== 'transactional' && values.mode !== 'two-phase') {
-    throw new UsageError(`--mode must be transactional or two-phase, got ${JSON.stringify(values.mode)}`);
+  const modes: readonly ConsumerManifest['mode'][] = [
+    'transactional',
+    'two-phase',
+    'transactional-single-write',
+  ];
+  const mode = modes.find((m) => m === values.mode);
+  if (values.mode !== undefined && mode === undefined) {
+    throw new UsageError(`--mode must be ${modes.join(', ')}, got ${JSON.stringify(values.mode)}`);
   }
   const files = scaffoldConsumer({
     name,
     ...(values.topic !== undefined ? { topic: values.topic } : {}),
-    ...(values.mode !== undefined ? { mode: values.mode } : {}),
+    ...(mode !== undefined ? { mode } : {}),
     dryRun: values['dry-run'],
   });
   const verb = values['dry-run'] ? 'would write' : 'wrote';

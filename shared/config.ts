@@ -1,6 +1,7 @@
 import { ENV } from './constants';
 import { envBoolean, envChoice, envInteger, optionalEnv, requireEnv } from './env';
 import type { FailureMode } from './idempotency';
+import { MAX_LOCAL_CACHE_ITEMS } from './options';
 
 /**
  * Configuration every Kafka consumer reads at cold start, from the variables infra sets (the
@@ -49,6 +50,12 @@ export interface ConsumerConfig {
    * @default the layer's default (60000)
    */
   readonly fallbackLeaseMs: number | undefined;
+  /**
+   * Finished records kept in the container's memory, so that a redelivery to the same warm
+   * container costs no request (`IDEMPOTENCY_LOCAL_CACHE_MAX_ITEMS`).
+   * @default 0 (off)
+   */
+  readonly localCacheMaxItems: number | undefined;
 }
 
 /** Longest lease that makes sense: a Kafka-triggered Lambda runs at most 14 minutes. */
@@ -77,5 +84,6 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
     s3Endpoint: optionalEnv(ENV.S3_ENDPOINT, env),
     leaseMarginMs: envInteger(ENV.LEASE_MARGIN_MS, { min: 0, max: MAX_LEASE_MS }, env),
     fallbackLeaseMs: envInteger(ENV.FALLBACK_LEASE_MS, { min: 1, max: MAX_LEASE_MS }, env),
+    localCacheMaxItems: envInteger(ENV.LOCAL_CACHE_MAX_ITEMS, { min: 0, max: MAX_LOCAL_CACHE_ITEMS }, env),
   };
 }

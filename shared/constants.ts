@@ -95,6 +95,8 @@ export const ENV = {
   LEASE_MARGIN_MS: 'IDEMPOTENCY_LEASE_MARGIN_MS',
   /** Optional: processing lease (ms) when there is no Lambda context. */
   FALLBACK_LEASE_MS: 'IDEMPOTENCY_FALLBACK_LEASE_MS',
+  /** Optional: finished records kept in the container's memory (the local cache); 0 or unset is off. */
+  LOCAL_CACHE_MAX_ITEMS: 'IDEMPOTENCY_LOCAL_CACHE_MAX_ITEMS',
 } as const;
 
 /** Default namespace prefix of every key; bump it to invalidate all keys at once. */

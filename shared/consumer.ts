@@ -62,6 +62,11 @@ export interface Consumer<M extends ConsumerManifest> {
   readonly handler: (event: MSKEvent, context?: LambdaContextLike) => Promise<KafkaBatchResponse | undefined>;
   /** Builds the handler with some parts replaced (tests, local runs). */
   create(options?: ConsumerOptions): KafkaHandler;
+  /**
+   * Its routes, as given: `defineConsumer({ ...consumer.manifest, mode }, consumer.routes)` is the
+   * same consumer in another mode (the chaos run and the tests run single-write variants so).
+   */
+  readonly routes: (context: ConsumerContext<M>) => Routes;
 }
 
 /**
@@ -105,10 +110,12 @@ export function defineConsumer<const M extends ConsumerManifest>(
       client,
       clock,
       failureMode: config.failureMode,
+      singleWrite: manifest.mode === 'transactional-single-write',
       eventTypeTtlSeconds: manifest.ttlSeconds ?? {},
       ...(manifest.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: manifest.defaultTtlSeconds } : {}),
       ...(config.leaseMarginMs !== undefined ? { leaseMarginMs: config.leaseMarginMs } : {}),
       ...(config.fallbackLeaseMs !== undefined ? { fallbackLeaseMs: config.fallbackLeaseMs } : {}),
+      ...(config.localCacheMaxItems !== undefined ? { localCacheMaxItems: config.localCacheMaxItems } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
@@ -132,5 +139,26 @@ export function defineConsumer<const M extends ConsumerManifest>(
     built ??= create();
     return built(event, context);
   };
-  return { manifest, handler, create };
+  return { manifest, handler, create, routes };
+}
+
+/**
+ * The same consumer in another mode: its manifest with `mode` replaced, its routes as they are.
+ * The chaos run and the tests run single-write variants of the sample consumers with it; a consumer
+ * of your own chooses its mode in its manifest.
+ *
+ * @example
+ * ```ts
+ * declare const consumer: Consumer<ConsumerManifest>;
+ * const singleWrite = consumerInMode(consumer, 'transactional-single-write');
+ * ```
+ */
+export function consumerInMode<const M extends ConsumerManifest, const Mode extends ConsumerManifest['mode']>(
+  consumer: Consumer<M>,
+  mode: Mode,
+): Consumer<Omit<M, 'mode'> & { readonly mode: Mode }> {
+  type Variant = Omit<M, 'mode'> & { readonly mode: Mode };
+  // The routes read only the manifest's tables, which the variant keeps.
+  const routes = consumer.routes as unknown as (context: ConsumerContext<Variant>) => Routes;
+  return defineConsumer<Variant>({ ...consumer.manifest, mode }, routes);
 }

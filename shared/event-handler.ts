@@ -8,7 +8,10 @@ export type { TransactionalWrite };
 export interface HandlerInfo {
   readonly key: IdempotencyKey;
   readonly coordinates: RecordCoordinates | undefined;
-  /** Epoch ms at which this attempt's lease ends (the work should be done by then). */
+  /**
+   * Epoch ms at which this attempt's lease ends (the work should be done by then); in single-write
+   * mode, which takes no lease, the deadline a lease would have had.
+   */
   readonly leaseExpiresAt: number;
 }
 

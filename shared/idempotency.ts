@@ -4,8 +4,9 @@ import type { DecodedEvent } from './envelope';
 import type { EventHandler } from './event-handler';
 import type { IdempotencyKey, KeyStrategy } from './keys';
 import { bindLifecycle, Lifecycle } from './lifecycle';
+import { LocalRecordCache } from './local-cache';
 import { defaultLogger, defaultMetrics, type LayerLogger, type LayerMetrics } from './observability';
-import { DEFAULTS, integerOption } from './options';
+import { DEFAULTS, integerOption, MAX_LOCAL_CACHE_ITEMS } from './options';
 import type { Outcome } from './outcome';
 import { type Clock, type IdempotencyRecord, IdempotencyStore, systemClock } from './store';
 
@@ -85,6 +86,24 @@ export interface IdempotencyOptions {
    * @default 'fail-closed'
    */
   readonly failureMode?: FailureMode;
+  /**
+   * Single-write mode, for handlers whose only effects are the DynamoDB writes they return with
+   * `withWrites` (reads may be repeated): no claim first; the handler runs, then its writes and
+   * the record's creation as `completed` commit in one `TransactWriteItems`, conditioned as a claim
+   * is. One write request per fresh event; no `processing` record exists, so concurrent copies may
+   * both run the handler and only one commits (the others are duplicates with its result).
+   * `fail-open` does not apply: the record and the effect are one request. A consumer sets it with
+   * its manifest's `mode: 'transactional-single-write'`.
+   * @default false (claim first, then complete: two-phase or transactional completion)
+   */
+  readonly singleWrite?: boolean;
+  /**
+   * Finished records (`completed`, `failed`) this container saw, kept in memory until their
+   * expiration, at most this many (least recently used evicted): a batch redelivered to the same
+   * warm container is answered with no DynamoDB request. An integer from 0 to 1000000; 0 is off.
+   * @default 0 (off; `IDEMPOTENCY_LOCAL_CACHE_MAX_ITEMS` for a consumer)
+   */
+  readonly localCacheMaxItems?: number;
   /**
    * Largest JSON result (bytes) cached in a record; larger results complete without it (at most 350000).
    * @default 131072 (`DEFAULTS.maxResultBytes`)
@@ -186,6 +205,14 @@ export class Idempotency {
       );
     }
     const clock = options.clock ?? systemClock;
+    const singleWrite = options.singleWrite ?? false;
+    if (typeof singleWrite !== 'boolean') {
+      throw new TypeError(`Option singleWrite must be true or false, got ${JSON.stringify(singleWrite)}.`);
+    }
+    const localCacheMaxItems = integerOption('localCacheMaxItems', options.localCacheMaxItems ?? 0, {
+      min: 0,
+      max: MAX_LOCAL_CACHE_ITEMS,
+    });
     this.#lifecycle = new Lifecycle({
       service: this.service,
       keyPrefix,
@@ -205,6 +232,8 @@ export class Idempotency {
         min: 1,
       }),
       failureMode,
+      singleWrite,
+      cache: new LocalRecordCache(localCacheMaxItems, clock),
       classifyError: options.classifyError,
       store: new IdempotencyStore({
         tableName: options.tableName,

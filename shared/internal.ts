@@ -34,6 +34,7 @@ export {
   type Consumer,
   type ConsumerContext,
   type ConsumerOptions,
+  consumerInMode,
   defineConsumer,
   type Routes,
 } from './consumer';

@@ -13,22 +13,28 @@ import {
 import { type EventHandler, isTransactional, type TransactionalResult } from './event-handler';
 import type { FailureMode, Idempotency, IdempotencyOptions, RunOptions } from './idempotency';
 import { computeKey, type IdempotencyKey, type KeyStrategy } from './keys';
+import type { LocalRecordCache } from './local-cache';
 import { type LayerLogger, type LayerMetrics, MetricName } from './observability';
 import type { Outcome, ProcessedOutcome } from './outcome';
 import type {
   Claim,
   ClaimResult,
   Clock,
+  CommitResult,
   CompletionResult,
   IdempotencyRecord,
   IdempotencyStore,
+  RecordContext,
 } from './store';
 
 /**
  * The lifecycle of one event, in one place (as Powertools keeps it in its `IdempotencyHandler`):
  *
- * 1. **claim**: the batch pre-check's record, else one conditional write (`IdempotencyStore.claim`);
- * 2. **execute**: the handler under the claim, then complete, release or fail the record;
+ * 1. **claim**: the local cache's or the batch pre-check's record, else one conditional write
+ *    (`IdempotencyStore.claim`); in single-write mode no write: the event goes on `unclaimed`;
+ * 2. **execute**: the handler under the claim, then complete, release or fail the record; in
+ *    single-write mode the handler without a claim, then one commit of its writes and the finished
+ *    record (`IdempotencyStore.commit`), a refusal being a duplicate;
  * 3. **settle**: every metric and log line of the event, from one table ({@link EMITS}), once.
  *
  * The steps before `settle` only note what happened; `settle` is the only code that writes to the
@@ -77,9 +83,12 @@ export class Lifecycle {
     const { store, clock } = this.#config;
     const trace = this.#trace(decoded, options.key ?? this.keyFor(decoded));
     const { key } = trace;
-    const known = options.known;
+    const known = options.known === undefined ? this.#config.cache.recall(key.id) : options.known;
     if (known && store.isLive(known) && known.status !== RecordStatus.PROCESSING) {
       return decided(trace, await this.#existing(trace, known, options));
+    }
+    if (this.#config.singleWrite) {
+      return { kind: 'unclaimed', trace, deadline: clock.now() + this.#leaseMs(options) };
     }
 
     const started = clock.now();
@@ -88,12 +97,7 @@ export class Lifecycle {
       claimed = await store.claim(key, {
         leaseMs: this.#leaseMs(options),
         ttlSeconds: this.ttlFor(key.eventType),
-        context: {
-          service: this.service,
-          eventId: decoded.ok ? decoded.envelope.event_id : undefined,
-          correlationId: decoded.ok ? decoded.envelope.correlation_id : undefined,
-          coordinates: decoded.coordinates,
-        },
+        context: this.#context(decoded),
       });
     } catch (error) {
       note(trace, 'store-error');
@@ -134,27 +138,20 @@ export class Lifecycle {
     });
     if (step.kind === 'decided') return now(Promise.resolve(step.decision));
     if (step.kind === 'fail-open') return now(this.#runFailOpen(step, handler, options));
-    const { decoded, key } = trace;
+    // Single-write mode: the commit is always awaited, since the next handler may read its effect.
+    if (step.kind === 'unclaimed') return now(this.#runUnclaimed(step, handler, options));
+    const { decoded } = trace;
     const { claim } = step;
     if (!decoded.ok) return now(this.#permanent(step, decoded.error, options));
 
-    const { clock } = this.#config;
-    const started = clock.now();
-    let value: T | TransactionalResult<T>;
-    try {
-      value = await handler(decoded.envelope, {
-        key,
-        coordinates: decoded.coordinates,
-        leaseExpiresAt: claim.leaseExpiresAt,
-      });
-    } catch (error) {
-      time(trace, 'handled', clock.now() - started);
+    const ran = await this.#handle(trace, decoded, handler, claim.leaseExpiresAt);
+    if (!ran.ok) {
+      const { error } = ran;
       return now(
         this.#isRetryable(error) ? this.#retry(step, error, true) : this.#permanent(step, error, options),
       );
     }
-    const handlerMs = clock.now() - started;
-    time(trace, 'handled', handlerMs);
+    const { value, handlerMs } = ran;
     const settled = this.#complete(step, value, handlerMs, options).then((d) => this.#conclude(trace, d));
     if (isTransactional(value)) {
       await settled;
@@ -193,8 +190,21 @@ export class Lifecycle {
    * still decides, and reports an outage itself).
    */
   async precheck(ids: readonly string[]): Promise<Map<string, IdempotencyRecord> | undefined> {
+    const { cache, store } = this.#config;
+    const found = new Map<string, IdempotencyRecord>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const cached = cache.recall(id);
+      if (cached) found.set(id, cached);
+      else unknown.push(id);
+    }
+    if (unknown.length === 0) return found;
     try {
-      return await this.#config.store.getMany(ids);
+      for (const [id, record] of await store.getMany(unknown)) {
+        cache.remember(record);
+        found.set(id, record);
+      }
+      return found;
     } catch (error) {
       this.#config.logger.warn('batch pre-check failed; claiming record by record', {
         action: 'precheck-failed',
@@ -242,6 +252,7 @@ export class Lifecycle {
         fields: { lease_expires_at: record.lease_expires_at },
       };
     }
+    this.#config.cache.remember(record);
     return {
       row: 'duplicate',
       outcome: {
@@ -253,6 +264,33 @@ export class Lifecycle {
       },
       fields: { previous_status: record.status },
     };
+  }
+
+  /** Runs the handler on a decoded event, timed (`handled`): its value, or the error it threw. */
+  async #handle<T>(
+    trace: Trace,
+    decoded: Extract<DecodedEvent, { ok: true }>,
+    handler: EventHandler<T>,
+    leaseExpiresAt: number,
+  ): Promise<
+    | { readonly ok: true; readonly value: T | TransactionalResult<T>; readonly handlerMs: number }
+    | { readonly ok: false; readonly error: unknown }
+  > {
+    const { clock } = this.#config;
+    const started = clock.now();
+    try {
+      const value = await handler(decoded.envelope, {
+        key: trace.key,
+        coordinates: decoded.coordinates,
+        leaseExpiresAt,
+      });
+      const handlerMs = clock.now() - started;
+      time(trace, 'handled', handlerMs);
+      return { ok: true, value, handlerMs };
+    } catch (error) {
+      time(trace, 'handled', clock.now() - started);
+      return { ok: false, error };
+    }
   }
 
   /** Completes a claim (with the handler's writes, in transactional mode) once the handler returned. */
@@ -294,6 +332,10 @@ export class Lifecycle {
     if (completion.resultOmitted !== undefined) {
       note(trace, 'result-not-cached', { reason: completion.resultOmitted });
     }
+    // The store's clock read at least `started`: this expiration is never later than the stored one.
+    this.#remember(trace, claim.owner, Math.floor(started / 1000) + claim.ttlSeconds, {
+      completed: completion,
+    });
     return processed(
       {
         status: 'processed',
@@ -330,13 +372,152 @@ export class Lifecycle {
     const { trace, claim } = step;
     const unsent = await this.#sendDeadLetter(trace, error, options);
     if (unsent) return this.#retry(step, unsent, true);
+    const started = this.#config.clock.now();
     try {
       await this.#config.store.fail(claim, error);
+      this.#remember(trace, claim.owner, Math.floor(started / 1000) + claim.ttlSeconds, { failed: error });
     } catch (failError) {
       // Dead-lettered already; a redelivery will dead-letter it again rather than lose it.
       note(trace, 'fail-mark-failed', { error: describe(failError) });
     }
     return failed(trace.key, error);
+  }
+
+  /**
+   * Single-write mode: the handler runs without a claim, then its writes and the finished record
+   * commit in one request. A refusal names the record in the way: a duplicate (the winner's cached
+   * result), held elsewhere, or another payload. Nothing is written before the commit, so a failure
+   * or a crash leaves nothing to release.
+   */
+  async #runUnclaimed<T>(
+    step: UnclaimedStep,
+    handler: EventHandler<T>,
+    options: RunOptions,
+  ): Promise<Decision<T>> {
+    const { trace } = step;
+    const { decoded, key } = trace;
+    if (!decoded.ok) return this.#permanentUnclaimed(trace, decoded.error, options);
+    const { clock, store } = this.#config;
+    const ran = await this.#handle(trace, decoded, handler, step.deadline);
+    if (!ran.ok) {
+      return this.#isRetryable(ran.error)
+        ? retry(key, ran.error, false)
+        : this.#permanentUnclaimed(trace, ran.error, options);
+    }
+    const { value, handlerMs } = ran;
+    const writes = isTransactional(value) ? value.writes : [];
+    const result = isTransactional(value) ? value.result : value;
+    const committing = clock.now();
+    let committed: CommitResult;
+    try {
+      committed = await store.commit(
+        key,
+        { ttlSeconds: this.ttlFor(key.eventType), context: this.#context(decoded) },
+        { status: 'completed', result },
+        writes,
+      );
+    } catch (error) {
+      if (!this.#isRetryable(error)) return this.#permanentUnclaimed(trace, error, options);
+      if (error instanceof StoreUnavailableError) note(trace, 'store-error');
+      return retry(key, error, false);
+    }
+    if (committed.kind === 'exists') return this.#existing(trace, committed.record, options);
+    const completeMs = clock.now() - committing;
+    time(trace, 'completed', completeMs);
+    if (committed.resultOmitted !== undefined) {
+      note(trace, 'result-not-cached', { reason: committed.resultOmitted });
+    }
+    this.#remember(trace, committed.owner, committed.expiration, { completed: committed });
+    return processed(
+      {
+        status: 'processed',
+        key,
+        result,
+        takeover: false,
+        resultOmitted: committed.resultOmitted,
+        failOpen: false,
+      },
+      { handler_ms: handlerMs, complete_ms: completeMs, transactional: true, single_write: true },
+    );
+  }
+
+  /** A permanent failure in single-write mode: dead-letter, then create the record `failed`. */
+  async #permanentUnclaimed(trace: Trace, error: unknown, options: RunOptions): Promise<Decision<never>> {
+    const unsent = await this.#sendDeadLetter(trace, error, options);
+    if (unsent) return retry(trace.key, unsent, false);
+    const { key, decoded } = trace;
+    try {
+      const committed = await this.#config.store.commit(
+        key,
+        { ttlSeconds: this.ttlFor(key.eventType), context: this.#context(decoded) },
+        { status: 'failed', error },
+      );
+      if (committed.kind === 'committed') {
+        this.#remember(trace, committed.owner, committed.expiration, { failed: error });
+      }
+    } catch (failError) {
+      // Dead-lettered already; a redelivery will dead-letter it again rather than lose it.
+      note(trace, 'fail-mark-failed', { error: describe(failError) });
+    }
+    return failed(key, error);
+  }
+
+  /**
+   * Keeps the finished record this attempt wrote in the local cache (when it is on): `completed`
+   * with the stored result, or `failed` with the error.
+   */
+  #remember(
+    trace: Trace,
+    owner: string,
+    expiration: number,
+    finished: { readonly completed: CompletionResult } | { readonly failed: unknown },
+  ): void {
+    const { cache, clock } = this.#config;
+    if (cache.maxItems === 0) return;
+    const { key, decoded } = trace;
+    const now = clock.now();
+    const outcome =
+      'completed' in finished
+        ? {
+            status: RecordStatus.COMPLETED,
+            ...(finished.completed.resultJson === undefined ? {} : { result: finished.completed.resultJson }),
+            ...(finished.completed.resultOmitted === undefined
+              ? {}
+              : { result_omitted: finished.completed.resultOmitted }),
+          }
+        : {
+            status: RecordStatus.FAILED,
+            error: {
+              name: finished.failed instanceof Error ? finished.failed.name : 'Error',
+              message: finished.failed instanceof Error ? finished.failed.message : String(finished.failed),
+            },
+          };
+    cache.remember({
+      id: key.id,
+      owner,
+      expiration,
+      payload_hash: key.payloadHash,
+      ...outcome,
+      service: this.service,
+      event_type: key.eventType,
+      ...(decoded.ok
+        ? { event_id: decoded.envelope.event_id, correlation_id: decoded.envelope.correlation_id }
+        : {}),
+      ...(decoded.coordinates ?? {}),
+      attempts: 1,
+      claimed_at: now,
+      finished_at: now,
+    });
+  }
+
+  /** The context stored with an event's record, for people reading the table. */
+  #context(decoded: DecodedEvent): RecordContext {
+    return {
+      service: this.service,
+      eventId: decoded.ok ? decoded.envelope.event_id : undefined,
+      correlationId: decoded.ok ? decoded.envelope.correlation_id : undefined,
+      coordinates: decoded.coordinates,
+    };
   }
 
   /** A permanent failure with no claim to mark: dead-letter only. */
@@ -504,8 +685,12 @@ export interface LifecycleConfig {
   readonly leaseMarginMs: number;
   readonly fallbackLeaseMs: number;
   readonly failureMode: FailureMode;
+  /** Single-write mode: no claim; the handler's writes and the finished record commit in one request. */
+  readonly singleWrite: boolean;
   readonly classifyError: IdempotencyOptions['classifyError'];
   readonly store: IdempotencyStore;
+  /** The finished records this container saw (off when its `maxItems` is 0). */
+  readonly cache: LocalRecordCache;
   readonly clock: Clock;
   readonly logger: LayerLogger;
   readonly metrics: LayerMetrics;
@@ -639,17 +824,21 @@ interface Decision<T> {
 }
 
 type ClaimedStep = Extract<ClaimStep, { kind: 'claimed' }>;
+type UnclaimedStep = Extract<ClaimStep, { kind: 'unclaimed' }>;
 type FailOpenStep = Extract<ClaimStep, { kind: 'fail-open' }>;
 
 /**
  * An event after its claim: decided already (a duplicate, held elsewhere, refused, or a store
- * outage), claimed by this attempt, or to run without protection (`fail-open`).
+ * outage), claimed by this attempt, to run without a claim (`unclaimed`: single-write mode; its
+ * `deadline` is the lease a claim would have had, told to the handler), or to run without
+ * protection (`fail-open`).
  *
  * @internal
  */
 export type ClaimStep =
   | { readonly kind: 'decided'; readonly trace: Trace; readonly decision: Decision<never> }
   | { readonly kind: 'claimed'; readonly trace: Trace; readonly claim: Claim }
+  | { readonly kind: 'unclaimed'; readonly trace: Trace; readonly deadline: number }
   | {
       readonly kind: 'fail-open';
       readonly trace: Trace;

@@ -52,9 +52,12 @@ export interface ConsumerManifest {
   readonly topics: readonly string[];
   /**
    * `transactional`: the handler's effects are DynamoDB writes committed with the completion
-   * (`withWrites`); `two-phase`: any effect, completion after it (the documented window).
+   * (`withWrites`); `two-phase`: any effect, completion after it (the documented window);
+   * `transactional-single-write`: as `transactional`, but with no claim first: the writes and the
+   * record's creation as `completed` commit in one request (the layer's `singleWrite` option;
+   * only for handlers whose reads may be repeated and whose only effects are those writes).
    */
-  readonly mode: 'transactional' | 'two-phase';
+  readonly mode: 'transactional' | 'two-phase' | 'transactional-single-write';
   /** Its own tables, by the environment variable that carries each table's name. */
   readonly tables: Readonly<Record<string, ManifestTable>>;
   /** TTL (seconds) of finished idempotency records, per event type. @default {} */
@@ -63,6 +66,11 @@ export interface ConsumerManifest {
   readonly defaultTtlSeconds?: number;
 }
 
+const MODES: readonly ConsumerManifest['mode'][] = [
+  'transactional',
+  'two-phase',
+  'transactional-single-write',
+];
 const SERVICE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const CONSTRUCT_ID = /^[A-Z][A-Za-z0-9]{0,63}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
@@ -89,8 +97,14 @@ export function validateManifest<M extends ConsumerManifest>(manifest: M): M {
     fail('id', 'PascalCase letters and digits (a construct id)', manifest.id);
   if (manifest.topics.length === 0) fail('topics', 'at least one topic', manifest.topics);
   for (const topic of manifest.topics) if (!TOPIC.test(topic)) fail('topics[]', 'a Kafka topic name', topic);
-  if (manifest.mode !== 'transactional' && manifest.mode !== 'two-phase') {
-    fail('mode', "'transactional' or 'two-phase'", manifest.mode);
+  if (!MODES.includes(manifest.mode)) {
+    fail(
+      'mode',
+      MODES.map((m) => `'${m}'`)
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' or $1'),
+      manifest.mode,
+    );
   }
   for (const [name, table] of Object.entries(manifest.tables)) {
     if (!ENV_NAME.test(name)) fail('tables key', 'an environment variable name (SCREAMING_SNAKE)', name);

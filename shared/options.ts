@@ -37,6 +37,9 @@ export const DEFAULTS = {
  */
 export const MAX_RESULT_BYTES_LIMIT = 350_000;
 
+/** The most records the local cache (`localCacheMaxItems`) may be set to keep. */
+export const MAX_LOCAL_CACHE_ITEMS = 1_000_000;
+
 /**
  * Inclusive bounds of an integer: `max` omitted means no upper bound.
  *

@@ -25,6 +25,7 @@ import type { IdempotencyKey } from './keys';
 import { DEFAULTS, integerOption, MAX_RESULT_BYTES_LIMIT } from './options';
 import {
   claimRequest,
+  commitRequest,
   completeRequest,
   conditionFailure,
   errorName,
@@ -171,7 +172,27 @@ export type TransactionalWrite = NonNullable<TransactWriteCommandInput['Transact
 export interface CompletionResult {
   /** `undefined` when cached, else `too-large` or `not-serializable`. */
   readonly resultOmitted: 'too-large' | 'not-serializable' | undefined;
+  /** The result as stored (JSON), when it was cached. */
+  readonly resultJson?: string | undefined;
 }
+
+/** What {@link IdempotencyStore.commit} writes: the record `completed` with a result, or `failed`. */
+export type CommitOutcome =
+  | { readonly status: 'completed'; readonly result: unknown }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+/** What {@link IdempotencyStore.commit} is asked for besides the key and the outcome. */
+export interface CommitOptions {
+  /** TTL (seconds) of the record. */
+  readonly ttlSeconds: number;
+  /** Context stored with the record. @default none */
+  readonly context?: RecordContext;
+}
+
+/** Result of a commit: the record is this attempt's, or the record that stands in the way. */
+export type CommitResult =
+  | ({ readonly kind: 'committed'; readonly owner: string; readonly expiration: number } & CompletionResult)
+  | { readonly kind: 'exists'; readonly record: IdempotencyRecord };
 
 /** The most writes a transaction may carry besides the completion mark (DynamoDB's limit is 100). */
 export const MAX_TRANSACTIONAL_WRITES = 99;
@@ -225,6 +246,7 @@ export function documentClientOf(base: DynamoDBClient): DynamoDBDocumentClient {
  * processing(owner=me) --complete--> completed      (condition: owner=me AND status=processing)
  * processing(owner=me) --release---> (deleted)      (condition: owner=me AND status=processing)
  * processing(owner=me) --fail------> failed         (condition: owner=me AND status=processing)
+ * (absent | expired | processing with lease over) --commit--> completed | failed(owner=me)   single-write mode
  * ```
  *
  * The release is conditioned on `status = processing` too, not on the owner alone: a release after
@@ -301,15 +323,7 @@ export class IdempotencyStore {
             ttlSeconds: request.ttlSeconds,
             clockSkewMs: this.clockSkewMs,
             payloadHash: key.payloadHash,
-            context: {
-              service: context?.service,
-              event_type: key.eventType,
-              event_id: context?.eventId,
-              correlation_id: context?.correlationId,
-              topic: context?.coordinates?.topic,
-              partition: context?.coordinates?.partition,
-              offset: context?.coordinates?.offset,
-            },
+            context: storedContext(key, context),
           }),
         ),
       );
@@ -355,7 +369,7 @@ export class IdempotencyStore {
     const encoded = encodeResult(result, this.maxResultBytes);
     const request = this.completion(claim, encoded);
     await this.fenced('complete', claim, () => this.client.send(new UpdateCommand(request)));
-    return { resultOmitted: encoded.omitted };
+    return { resultOmitted: encoded.omitted, resultJson: encoded.json };
   }
 
   /**
@@ -394,7 +408,7 @@ export class IdempotencyStore {
           TransactItems: [...writes, { Update: completion }],
         }),
       );
-      return { resultOmitted: encoded.omitted };
+      return { resultOmitted: encoded.omitted, resultJson: encoded.json };
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (reasons === undefined) {
@@ -413,32 +427,129 @@ export class IdempotencyStore {
       if (mark?.Code === 'ConditionalCheckFailed') {
         const failure = judge('complete', mark.Item && unmarshall(mark.Item), claim.owner);
         // Completed under our token: this very transaction committed before (its token expired).
-        if (failure.kind === 'mine') return { resultOmitted: encoded.omitted };
+        if (failure.kind === 'mine') return { resultOmitted: encoded.omitted, resultJson: encoded.json };
         throw new LeaseLostError(
           claim.key.id,
           'complete',
           failure.kind === 'lost' ? failure.owner : undefined,
         );
       }
-      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (failed >= 0) {
-        throw new BusinessConditionFailedError(
-          claim.key.id,
-          failed,
-          reasons[failed]?.Message ?? 'condition failed',
-          {
-            cause: error,
-          },
+      throw cancellationError(
+        'Transactional completion',
+        claim.key.id,
+        reasons.slice(0, writes.length),
+        error,
+      );
+    }
+  }
+
+  /**
+   * Single-write mode: creates the record already finished (`completed` with the result, or
+   * `failed` with the error) under the claim's condition, together with the handler's writes in one
+   * `TransactWriteItems` (one `UpdateItem` when there are none). No claim comes first and no
+   * `processing` record ever exists. A record that is not claimable comes back as `exists` (from
+   * the refusal's `ALL_OLD`: no read), so a concurrent duplicate learns the winner's result. The
+   * transaction's `ClientRequestToken` is the fresh owner token: an SDK retry of a committed
+   * transaction succeeds (and, past the token's 10 minutes, finds its own record: `mine`).
+   *
+   * @throws {@link BusinessConditionFailedError} when one of `writes` failed its own condition.
+   * @throws {@link PermanentError} when DynamoDB refuses the request itself (too many writes, an item too large, an invalid write).
+   * @throws {@link StoreUnavailableError} on conflicts, throttling and outages (retryable; nothing was written).
+   *
+   * @example
+   * ```ts
+   * const committed = await store.commit(key, { ttlSeconds: 86_400 }, { status: 'completed', result: { ok: true } }, [
+   *   { Put: { TableName: 'invoices', Item: { pk: 'INV#1', sk: 'META' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+   * ]);
+   * if (committed.kind === 'exists') console.log('duplicate of', committed.record.result);
+   * ```
+   */
+  async commit(
+    key: RecordKey,
+    options: CommitOptions,
+    outcome: CommitOutcome,
+    writes: readonly TransactionalWrite[] = [],
+  ): Promise<CommitResult> {
+    if (writes.length > MAX_TRANSACTIONAL_WRITES) {
+      throw new PermanentError(
+        `A single-write commit carries at most ${MAX_TRANSACTIONAL_WRITES} writes besides the idempotency record; the handler returned ${writes.length} for ${key.id}. Split the effect or use two-phase mode.`,
+        { key: key.id },
+      );
+    }
+    const now = this.clock.now();
+    const owner = randomUUID();
+    const transition: Transition = outcome.status === 'completed' ? 'commit' : 'commit-failed';
+    const encoded =
+      outcome.status === 'completed'
+        ? encodeResult(outcome.result, this.maxResultBytes)
+        : { json: undefined, omitted: undefined };
+    const context = options.context;
+    const request = commitRequest({
+      tableName: this.tableName,
+      id: key.id,
+      owner,
+      now,
+      ttlSeconds: options.ttlSeconds,
+      clockSkewMs: this.clockSkewMs,
+      payloadHash: key.payloadHash,
+      context: storedContext(key, context),
+      outcome:
+        outcome.status === 'completed'
+          ? { status: 'completed', result: encoded }
+          : { status: 'failed', error: storedError(outcome.error) },
+    });
+    const committed: CommitResult = {
+      kind: 'committed',
+      owner,
+      expiration: epochSecondsOf(now) + options.ttlSeconds,
+      resultOmitted: encoded.omitted,
+      resultJson: encoded.json,
+    };
+    try {
+      if (writes.length === 0) await this.client.send(new UpdateCommand(request));
+      else {
+        await this.client.send(
+          new TransactWriteCommand({
+            ClientRequestToken: owner,
+            TransactItems: [...writes, { Update: request }],
+          }),
         );
       }
-      const validation = reasons.findIndex((r) => r.Code === 'ValidationError');
-      if (validation >= 0) {
-        throw new PermanentError(
-          `Transactional completion of ${claim.key.id} was rejected: write #${validation} is invalid (${reasons[validation]?.Message ?? 'validation error'}).`,
-          { key: claim.key.id, cause: error },
-        );
+      return committed;
+    } catch (error) {
+      const refused = writes.length === 0 ? conditionFailure(transition, error, owner) : undefined;
+      if (refused !== undefined) {
+        if (refused.kind === 'exists') return { kind: 'exists', record: refused.record };
+        if (refused.kind === 'mine') return committed;
+        throw new StoreUnavailableError('commit', key.id, new Error('record vanished during commit; retry'));
       }
-      throw new StoreUnavailableError('complete', claim.key.id, error);
+      const reasons = cancellationReasons(error);
+      if (reasons === undefined) {
+        if (errorName(error) === 'ValidationException') {
+          throw new PermanentError(
+            `Single-write commit of ${key.id} was rejected by DynamoDB (${describe(error)}); it would be on every delivery, so the record is permanent.`,
+            { key: key.id, cause: error },
+          );
+        }
+        throw new StoreUnavailableError('commit', key.id, error);
+      }
+      const mark = reasons[writes.length];
+      if (mark?.Code === 'ConditionalCheckFailed' && mark.Item !== undefined) {
+        // The record in the way, from the cancellation itself: a duplicate learns the winner's result.
+        const failure = judge(transition, unmarshall(mark.Item), owner);
+        if (failure.kind === 'exists') return { kind: 'exists', record: failure.record };
+        if (failure.kind === 'mine') return committed;
+      }
+      if (mark?.Code === 'ConditionalCheckFailed' || mark?.Code === 'TransactionConflict') {
+        // Another transaction on the record at the same moment (most likely a concurrent duplicate
+        // committing), or a refusal without its item: one consistent read tells. Absent, this
+        // attempt is retried.
+        const record = await this.get(key.id, { includeExpired: false });
+        if (record?.owner === owner) return committed;
+        if (record !== undefined) return { kind: 'exists', record };
+        throw new StoreUnavailableError('commit', key.id, error);
+      }
+      throw cancellationError('Single-write commit', key.id, reasons.slice(0, writes.length), error);
     }
   }
 
@@ -477,10 +588,7 @@ export class IdempotencyStore {
       owner: claim.owner,
       now: this.clock.now(),
       ttlSeconds: claim.ttlSeconds,
-      error: {
-        name: error instanceof Error ? error.name : 'Error',
-        message: truncate(error instanceof Error ? error.message : String(error), MAX_STORED_ERROR_CHARS),
-      },
+      error: storedError(error),
     });
     await this.fenced('fail', claim, () => this.client.send(new UpdateCommand(request)));
   }
@@ -618,6 +726,58 @@ function cancellationReasons(
       CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
     }
   ).CancellationReasons;
+}
+
+/**
+ * The error a cancelled transaction's non-idempotency reasons stand for: a business write's own
+ * condition (permanent, {@link BusinessConditionFailedError}), an invalid write (permanent), else
+ * a conflict, throttling or an outage (retryable, nothing was written).
+ */
+function cancellationError(
+  what: string,
+  id: string,
+  reasons: readonly { Code?: string; Message?: string }[],
+  error: unknown,
+): Error {
+  const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+  if (failed >= 0) {
+    return new BusinessConditionFailedError(id, failed, reasons[failed]?.Message ?? 'condition failed', {
+      cause: error,
+    });
+  }
+  const validation = reasons.findIndex((r) => r.Code === 'ValidationError');
+  if (validation >= 0) {
+    return new PermanentError(
+      `${what} of ${id} was rejected: write #${validation} is invalid (${reasons[validation]?.Message ?? 'validation error'}).`,
+      { key: id, cause: error },
+    );
+  }
+  return new StoreUnavailableError(what === 'Transactional completion' ? 'complete' : 'commit', id, error);
+}
+
+/** The context attributes a claim or a commit stores with the record (`undefined` ones are left out). */
+function storedContext(key: RecordKey, context: RecordContext | undefined) {
+  return {
+    service: context?.service,
+    event_type: key.eventType,
+    event_id: context?.eventId,
+    correlation_id: context?.correlationId,
+    topic: context?.coordinates?.topic,
+    partition: context?.coordinates?.partition,
+    offset: context?.coordinates?.offset,
+  };
+}
+
+/** An error as a `failed` record stores it: its class and (bounded) message. */
+function storedError(error: unknown): { readonly name: string; readonly message: string } {
+  return {
+    name: error instanceof Error ? error.name : 'Error',
+    message: truncate(error instanceof Error ? error.message : String(error), MAX_STORED_ERROR_CHARS),
+  };
+}
+
+function epochSecondsOf(ms: number): number {
+  return Math.floor(ms / 1000);
 }
 
 function truncate(text: string, max: number): string {

@@ -15,11 +15,17 @@ import type { IdempotencyRecord } from './store';
  * processing(owner=me) --complete--> completed      condition: HELD_BY_ME
  * processing(owner=me) --release---> (deleted)      condition: HELD_BY_ME
  * processing(owner=me) --fail------> failed         condition: HELD_BY_ME
+ * (absent | expired | processing with lease over) --commit--> completed(owner=me)          single-write mode
+ * (absent | expired | processing with lease over) --commit-failed--> failed(owner=me)      single-write mode
  * ```
+ *
+ * `commit` and `commit-failed` are the single-write mode's: no claim comes first, and the finished
+ * record is created in one write (with the handler's writes, one `TransactWriteItems`) under the
+ * claim's own condition, {@link CLAIMABLE}.
  *
  * @internal
  */
-export type Transition = 'claim' | 'complete' | 'release' | 'fail';
+export type Transition = 'claim' | 'complete' | 'release' | 'fail' | 'commit' | 'commit-failed';
 
 // Attribute name placeholders, so that expressions read like the state machine.
 const NAMES: Readonly<Record<string, string>> = {
@@ -53,8 +59,11 @@ const STILL_PROCESSING = '#status = :processing';
 const HELD_BY_ME = `${OWNED_BY_ME} AND ${STILL_PROCESSING}`;
 
 const COUNT_ATTEMPT = '#attempts = if_not_exists(#attempts, :zero) + :one';
-/** What a claim clears of the attempt before it (a takeover, or a record past its expiration). */
-const CLEARED_BY_CLAIM = ['#result', '#omitted', '#error', '#finished'];
+/**
+ * What a claim or a commit clears of the attempt before it (a takeover, or a record past its
+ * expiration), unless it writes the attribute itself.
+ */
+const CLEARED_BY_CLAIM = ['#lease', '#result', '#omitted', '#error', '#finished', '#hash'];
 
 /** What a refused transition found, as {@link conditionFailure} reads it. */
 export type ConditionFailure =
@@ -62,12 +71,14 @@ export type ConditionFailure =
   | { readonly kind: 'mine' }
   /** Complete, release or fail: another attempt holds the record (`owner`), or nobody does (`undefined`). */
   | { readonly kind: 'lost'; readonly owner: string | undefined }
-  /** Claim: a record that is not claimable stands in the way (its `status` says why). */
+  /** Claim or commit: a record that is not claimable stands in the way (its `status` says why). */
   | { readonly kind: 'exists'; readonly record: IdempotencyRecord };
 
 /** Where each transition leaves the record; `undefined`: deleted. */
 const TARGET: Readonly<Record<Transition, RecordStatus | undefined>> = {
   claim: RecordStatus.PROCESSING,
+  commit: RecordStatus.COMPLETED,
+  'commit-failed': RecordStatus.FAILED,
   complete: RecordStatus.COMPLETED,
   fail: RecordStatus.FAILED,
   release: undefined,
@@ -107,19 +118,69 @@ export interface ClaimRequest extends Target {
  */
 export function claimRequest(request: ClaimRequest): UpdateCommandInput {
   const { now } = request;
-  const written: Record<string, string | number | undefined> = {
-    status: RecordStatus.PROCESSING,
+  return {
+    ...claimableUpsert(request, {
+      status: RecordStatus.PROCESSING,
+      owner: request.owner,
+      lease_expires_at: now + request.leaseMs,
+      expiration: epochSeconds(now) + request.ttlSeconds,
+      payload_hash: request.payloadHash,
+      ...request.context,
+      claimed_at: now,
+    }),
+    ReturnValues: 'ALL_OLD',
+  };
+}
+
+/** Input of {@link commitRequest}: a claim's, without the lease, and the finished outcome. */
+export interface CommitRequest extends Omit<ClaimRequest, 'leaseMs'> {
+  /** What the record becomes: `completed` with the result as stored, or `failed` with the error. */
+  readonly outcome:
+    | { readonly status: 'completed'; readonly result: CompleteRequest['result'] }
+    | { readonly status: 'failed'; readonly error: FailRequest['error'] };
+}
+
+/**
+ * Commit (single-write mode): creates the record already finished, `completed` with its result or
+ * `failed` with its error, under the claim's own condition ({@link CLAIMABLE}: absent, expired, or
+ * `processing` with a lease over by more than the skew), in one write. No `processing` record ever
+ * exists for it. The record in the way comes back with a refusal (`ALL_OLD`), inside a transaction
+ * too, so a duplicate learns the winner's cached result without a read. No `ReturnValues`: it is
+ * also an item of the handler's `TransactWriteItems`, which takes none.
+ *
+ * @example
+ * ```ts
+ * new UpdateCommand(commitRequest({ tableName, id, owner, now, ttlSeconds: 86_400, clockSkewMs: 1_000, payloadHash, context: {}, outcome: { status: 'completed', result: { json: '{"ok":true}', omitted: undefined } } }));
+ * ```
+ */
+export function commitRequest(request: CommitRequest) {
+  const { now, outcome } = request;
+  return claimableUpsert(request, {
+    status: outcome.status === 'completed' ? RecordStatus.COMPLETED : RecordStatus.FAILED,
     owner: request.owner,
-    lease_expires_at: now + request.leaseMs,
     expiration: epochSeconds(now) + request.ttlSeconds,
     payload_hash: request.payloadHash,
     ...request.context,
     claimed_at: now,
-  };
+    finished_at: now,
+    ...(outcome.status === 'completed'
+      ? { result: outcome.result.json, result_omitted: outcome.result.omitted }
+      : { error: outcome.error }),
+  });
+}
+
+/**
+ * The one upsert behind claim and commit: `written` set (`:a_<attribute>` values, which the chaos
+ * probe reads), the attempt counted, what the attempt before left cleared, on {@link CLAIMABLE}.
+ */
+function claimableUpsert(
+  request: Target & { readonly now: number; readonly clockSkewMs: number },
+  written: Readonly<Record<string, unknown>>,
+) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
-    ':nowSeconds': epochSeconds(now),
-    ':takeoverBefore': now - request.clockSkewMs,
+    ':nowSeconds': epochSeconds(request.now),
+    ':takeoverBefore': request.now - request.clockSkewMs,
     ':processing': RecordStatus.PROCESSING,
     ':zero': 0,
     ':one': 1,
@@ -131,7 +192,11 @@ export function claimRequest(request: ClaimRequest): UpdateCommandInput {
     values[`:a_${name}`] = value;
     sets.push(`#a_${name} = :a_${name}`);
   }
-  const removes = request.payloadHash === undefined ? [...CLEARED_BY_CLAIM, '#hash'] : CLEARED_BY_CLAIM;
+  // DynamoDB refuses an expression that sets and removes one attribute.
+  const removes = CLEARED_BY_CLAIM.filter((placeholder) => {
+    const attribute = NAMES[placeholder];
+    return attribute !== undefined && written[attribute] === undefined;
+  });
   const update = `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`;
   return {
     ...keyOf(request),
@@ -139,8 +204,7 @@ export function claimRequest(request: ClaimRequest): UpdateCommandInput {
     ConditionExpression: CLAIMABLE,
     ExpressionAttributeNames: { ...namesIn(update, CLAIMABLE), ...names },
     ExpressionAttributeValues: values,
-    ReturnValues: 'ALL_OLD',
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
 }
 
@@ -276,7 +340,8 @@ export function judge(
   if (record === undefined ? target === undefined : record.owner === owner && record.status === target) {
     return { kind: 'mine' };
   }
-  if (transition === 'claim' && record !== undefined) return { kind: 'exists', record };
+  const claimable = transition === 'claim' || transition === 'commit' || transition === 'commit-failed';
+  if (claimable && record !== undefined) return { kind: 'exists', record };
   return { kind: 'lost', owner: record?.owner };
 }
 

@@ -3,7 +3,9 @@ import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/hand
 import { consumer as spellchecker } from '../../functions/spellchecker/handler';
 import {
   type ConsumerConfig,
+  type ConsumerManifest,
   type ConsumerOptions,
+  consumerInMode,
   type DeadLetterEntry,
   type DeadLetterSink,
   ENV,
@@ -34,6 +36,7 @@ export function testConsumerConfig(idempotencyTableName: string): ConsumerConfig
     s3Endpoint: undefined,
     leaseMarginMs: undefined,
     fallbackLeaseMs: undefined,
+    localCacheMaxItems: undefined,
   };
 }
 
@@ -53,6 +56,7 @@ export function testEnv(config: ConsumerConfig, tables: Readonly<Record<string, 
     ...optional(ENV.SQS_ENDPOINT, config.sqsEndpoint),
     ...optional(ENV.LEASE_MARGIN_MS, config.leaseMarginMs),
     ...optional(ENV.FALLBACK_LEASE_MS, config.fallbackLeaseMs),
+    ...optional(ENV.LOCAL_CACHE_MAX_ITEMS, config.localCacheMaxItems),
     ...tables,
   };
 }
@@ -205,8 +209,9 @@ export type EssayLifecycleConfig = ConsumerConfig & { readonly essayTableName: s
 export function createEssayLifecycle(
   config: EssayLifecycleConfig,
   options: ConsumerOptions = {},
+  mode: ConsumerManifest['mode'] = essayLifecycle.manifest.mode,
 ): KafkaHandler {
-  return essayLifecycle.create({
+  return consumerInMode(essayLifecycle, mode).create({
     env: testEnv(config, { ESSAY_TABLE_NAME: config.essayTableName }),
     ...options,
   });

@@ -25,6 +25,8 @@ export interface CrashRun {
   readonly dir: string;
   /** The consumer's environment: table names (the endpoint, lease margin and dead letters are added). */
   readonly env: Readonly<Record<string, string>>;
+  /** Run the consumer in this mode instead of its manifest's. @default its manifest's */
+  readonly mode?: 'transactional' | 'two-phase' | 'transactional-single-write';
 }
 
 const REPO = resolve(__dirname, '../..');
@@ -47,6 +49,7 @@ export async function runCrashingConsumer(run: CrashRun): Promise<CrashOutcome> 
       CRASH_CONSUMER: run.consumer,
       CRASH_AT: run.crashAt,
       CRASH_EVENT_FILE: eventFile,
+      ...(run.mode ? { CRASH_MODE: run.mode } : {}),
       [ENV.DYNAMODB_ENDPOINT]: testEndpoint(),
       [ENV.DEAD_LETTER_QUEUE_URL]: `file://${join(run.dir, 'dead-letters.jsonl')}`,
       [ENV.LEASE_MARGIN_MS]: '0',

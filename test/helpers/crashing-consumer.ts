@@ -18,6 +18,7 @@ import { MANIFESTS } from '../../functions/manifests';
 import {
   type Consumer,
   type ConsumerManifest,
+  consumerInMode,
   createDocumentClient,
   requireEnv,
 } from '../../shared/internal';
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
   const module = (await import(join(__dirname, '..', '..', 'functions', consumer, 'handler.ts'))) as {
     consumer: Consumer<ConsumerManifest>;
   };
-  const handler = module.consumer.create({ client });
+  // CRASH_MODE: the same consumer in another mode (its manifest's, by default).
+  const mode = process.env.CRASH_MODE as ConsumerManifest['mode'] | undefined;
+  const handler = (mode ? consumerInMode(module.consumer, mode) : module.consumer).create({ client });
 
   await handler.process(event, { getRemainingTimeInMillis: () => 50 });
   process.stderr.write(`processed the event without reaching ${requireEnv('CRASH_AT')}\n`);

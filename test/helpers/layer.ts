@@ -47,6 +47,11 @@ export function envelope(overrides: Partial<EventEnvelope> = {}): EventEnvelope 
   };
 }
 
+/** An envelope of its own for a test: `event_id` `evt-<label>`, `data` `{ test: label }` (so its own key). */
+export function uniqueEvent(label: string, overrides: Partial<EventEnvelope> = {}): EventEnvelope {
+  return envelope({ event_id: `evt-${label}`, data: { test: label }, ...overrides });
+}
+
 /** UTF-8 JSON bytes of a value, as a producer would write them. */
 export function bytesOf(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');

@@ -6,7 +6,7 @@
 
 import { consumer as essayLifecycle } from '../../functions/essay-lifecycle/handler';
 import { consumer as spellchecker } from '../../functions/spellchecker/handler';
-import { type ConsumerOptions, ENV, type KafkaHandler } from '../../shared/internal';
+import { type ConsumerOptions, consumerInMode, ENV, type KafkaHandler } from '../../shared/internal';
 import type { ChaosConsumerName } from './options';
 
 /** Tables of a chaos run (in its own DynamoDB Local). */
@@ -31,8 +31,11 @@ export interface ChaosConsumer {
   readonly tableEnv: string;
   /** Its own table. */
   readonly table: string;
-  /** Builds the real handler from an environment and injected parts (`consumer.create`). */
-  create(env: NodeJS.ProcessEnv, deps: Omit<ConsumerOptions, 'env'>): KafkaHandler;
+  /**
+   * Builds the real handler from an environment and injected parts (`consumer.create`); with
+   * `singleWrite`, the same consumer in single-write mode (only for the `SINGLE_WRITE_CONSUMERS` of `options.ts`).
+   */
+  create(env: NodeJS.ProcessEnv, deps: Omit<ConsumerOptions, 'env'>, singleWrite?: boolean): KafkaHandler;
 }
 
 /**
@@ -59,7 +62,11 @@ export const CHAOS_CONSUMER_SPECS: Readonly<Record<ChaosConsumerName, ChaosConsu
     partialBatchResponse: false,
     tableEnv: onlyTable(essayLifecycle.manifest.tables),
     table: CHAOS_TABLES.essays,
-    create: (env, deps) => essayLifecycle.create({ env, ...deps }),
+    create: (env, deps, singleWrite = false) =>
+      (singleWrite ? consumerInMode(essayLifecycle, 'transactional-single-write') : essayLifecycle).create({
+        env,
+        ...deps,
+      }),
   },
 };
 

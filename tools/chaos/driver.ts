@@ -183,6 +183,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         timeoutGraceMs: TIMEOUT_GRACE_MS,
         clockOffsetMs: offset,
         consumers: options.consumers,
+        singleWrite: index % 2 === 1,
       };
       return {
         ...process.env,

@@ -6,6 +6,12 @@ export const CHAOS_CONSUMERS = ['spellchecker', 'essay-lifecycle'] as const;
 /** One of {@link CHAOS_CONSUMERS}. */
 export type ChaosConsumerName = (typeof CHAOS_CONSUMERS)[number];
 
+/**
+ * The consumers also run in single-write mode (`transactional-single-write`): by the workers of odd
+ * slots, beside the claim-first workers of even slots on the same records (a rolling mode change).
+ */
+export const SINGLE_WRITE_CONSUMERS: readonly ChaosConsumerName[] = ['essay-lifecycle'];
+
 /** Everything a chaos run is configured with. Every field has a flag; see {@link CHAOS_USAGE}. */
 export interface ChaosOptions {
   /** Logical events produced, split evenly between the consumers. @default 2000 */

@@ -58,6 +58,8 @@ export interface RequestInfo {
   readonly businessId?: string | undefined;
   /** `ClientRequestToken` of a transaction. */
   readonly token?: string | undefined;
+  /** A single-write commit: the transaction creates the record (no claim came first). */
+  readonly singleWrite?: boolean | undefined;
 }
 
 type Marshalled = Record<string, unknown>;
@@ -108,10 +110,16 @@ export function classifyRequest(operation: string, input: Marshalled, tables: Pr
     let key: string | undefined;
     let execId: string | undefined;
     let businessId: string | undefined;
+    let created: RequestInfo | undefined;
     for (const item of items) {
       for (const action of Object.values(record(item))) {
         const a = record(action);
-        if (a.TableName === tables.idempotency) key = str(record(a.Key).id);
+        if (a.TableName === tables.idempotency) {
+          key = str(record(a.Key).id);
+          // Single-write mode: the record is created here, with the claim's context values.
+          const values = record(a.ExpressionAttributeValues);
+          if (values[':a_status'] !== undefined) created = claimContext(key, values);
+        }
         if (a.TableName === tables.ledger) {
           const ledgerItem = record(a.Item);
           execId = str(ledgerItem.sk);
@@ -119,6 +127,7 @@ export function classifyRequest(operation: string, input: Marshalled, tables: Pr
         }
       }
     }
+    if (created !== undefined) return { ...created, kind: 'effect+complete', token, singleWrite: true };
     if (key !== undefined) return { kind: 'effect+complete', key, token };
     if (execId !== undefined) return { kind: 'effect', execId, businessId, token };
     return { kind: 'business-write', token };
@@ -132,20 +141,7 @@ export function classifyRequest(operation: string, input: Marshalled, tables: Pr
       const statuses = statusValues(values);
       if (statuses.has(RecordStatus.COMPLETED)) return { kind: 'complete', key };
       if (statuses.has(RecordStatus.FAILED)) return { kind: 'fail', key };
-      const topic = str(values[':a_topic']);
-      const partition = str(values[':a_partition']);
-      const offset = str(values[':a_offset']);
-      const coordinates =
-        topic !== undefined && partition !== undefined && offset !== undefined
-          ? `${topic}-${partition}@${offset}`
-          : undefined;
-      return {
-        kind: 'claim',
-        key,
-        eventId: str(values[':a_event_id']),
-        coordinates,
-        owner: str(values[':a_owner']),
-      };
+      return claimContext(key, values);
     }
     return { kind: 'other', key };
   }
@@ -156,6 +152,30 @@ export function classifyRequest(operation: string, input: Marshalled, tables: Pr
     return { kind: 'business-write' };
   }
   return { kind: 'other' };
+}
+
+/**
+ * The probe's count of single-write commits (transactions that created their record), among the
+ * layer's metrics of a delivery: the chaos verdict checks the mode ran.
+ */
+export const SINGLE_WRITE_COMMITS = 'SingleWriteCommit';
+
+/** A claim (or a single-write commit), with the event id, coordinates and owner it writes. */
+function claimContext(key: string | undefined, values: Marshalled): RequestInfo {
+  const topic = str(values[':a_topic']);
+  const partition = str(values[':a_partition']);
+  const offset = str(values[':a_offset']);
+  const coordinates =
+    topic !== undefined && partition !== undefined && offset !== undefined
+      ? `${topic}-${partition}@${offset}`
+      : undefined;
+  return {
+    kind: 'claim',
+    key,
+    eventId: str(values[':a_event_id']),
+    coordinates,
+    owner: str(values[':a_owner']),
+  };
 }
 
 /** Options of {@link Probe}. */
@@ -284,6 +304,8 @@ export class Probe {
     const effectLike = info.kind === 'effect' || info.kind === 'effect+complete';
     const completeLike = info.kind === 'complete' || info.kind === 'effect+complete';
 
+    // A single-write commit is the claim too (the record is created there): its kill points apply.
+    if (info.singleWrite) this.maybeKill('before-claim');
     if (info.kind === 'claim') {
       this.maybeKill('before-claim');
       if (info.key !== undefined && !this.claimStarted.has(info.key)) {
@@ -304,6 +326,8 @@ export class Probe {
     }
     const drop = roll < throttleRate + (this.faults?.dropRate ?? 0);
 
+    // A single-write commit names its event as a claim does: learn its key before it is judged.
+    if (info.singleWrite) this.learn(info);
     const logicalId = this.logicalOf(info);
     if (info.kind === 'effect' && logicalId !== undefined && info.execId !== undefined) {
       this.windows.effectSent(logicalId, info.execId, this.ownerOf.get(logicalId));
@@ -345,6 +369,7 @@ export class Probe {
       if (!this.seenTokens.has(token)) {
         this.seenTokens.add(token);
         s.transactions[String(logicalId)] = (s.transactions[String(logicalId)] ?? 0) + 1;
+        if (info.singleWrite) this.metric(SINGLE_WRITE_COMMITS, 1);
       }
     }
     if (completeLike && info.key !== undefined) {
@@ -355,7 +380,7 @@ export class Probe {
         this.claimStarted.delete(info.key);
       }
     }
-    if (info.kind === 'claim') this.maybeKill('after-claim');
+    if (info.kind === 'claim' || info.singleWrite) this.maybeKill('after-claim');
     if (info.kind === 'effect' || info.kind === 'effect+complete') this.maybeKill('after-effect');
     if (completeLike) this.maybeKill('after-complete');
 
@@ -373,17 +398,22 @@ export class Probe {
   }
 
   private claimed(info: RequestInfo, result: unknown): void {
+    this.learn(info);
+    const previous = record(record(record(result).output).Attributes);
+    if (str(previous.status) === RecordStatus.PROCESSING) {
+      this.stats.takeovers += 1;
+      if (this.options.clockOffsetMs !== 0) this.stats.skewedTakeovers += 1;
+    }
+  }
+
+  /** Maps a claimed (or single-write) key to its logical event, from the event id or coordinates it writes. */
+  private learn(info: RequestInfo): void {
     const logicalId =
       (info.eventId !== undefined ? this.byEventId.get(info.eventId) : undefined) ??
       (info.coordinates !== undefined ? this.byCoordinates.get(info.coordinates) : undefined);
     if (info.key !== undefined && logicalId !== undefined) {
       this.byKey.set(info.key, logicalId);
       if (info.owner !== undefined) this.ownerOf.set(logicalId, info.owner);
-    }
-    const previous = record(record(record(result).output).Attributes);
-    if (str(previous.status) === RecordStatus.PROCESSING) {
-      this.stats.takeovers += 1;
-      if (this.options.clockOffsetMs !== 0) this.stats.skewedTakeovers += 1;
     }
   }
 

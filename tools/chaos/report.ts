@@ -2,7 +2,8 @@
  * The chaos run's figures, the verdict drawn from them, and the readable report. Pure: the audit
  * gathers the facts, this module judges them.
  */
-import type { ChaosOptions } from './options';
+import { type ChaosOptions, SINGLE_WRITE_CONSUMERS } from './options';
+import { SINGLE_WRITE_COMMITS } from './probe';
 import { KILL_POINTS } from './protocol';
 
 /**
@@ -260,6 +261,14 @@ export function verdict(figures: ChaosFigures, options: ChaosOptions): Check[] {
         name: `${c.consumer}: every duplicate effect matches an open effect-to-completion window`,
         ok: c.unexplainedDuplicateEffects === 0,
         detail: `${c.duplicateEffects} duplicate effects, ${explainedTotal} matched (${describeCounts(c.duplicateEffectsExplained)}), ${c.unexplainedDuplicateEffects} unexplained; windows left open by deaths: ${c.openWindowsAtDeath.effectWritten} written + ${c.openWindowsAtDeath.uncertain} uncertain, by failed completions or unanswered effects: ${c.openWindowsAtReturn}`,
+      });
+    }
+    if (options.workers > 1 && (SINGLE_WRITE_CONSUMERS as readonly string[]).includes(c.consumer)) {
+      const commits = c.layerMetrics[SINGLE_WRITE_COMMITS] ?? 0;
+      checks.push({
+        name: `${c.consumer}: single-write commits ran beside claim-first ones`,
+        ok: commits > 0,
+        detail: `${commits} single-write commits (the workers of odd slots run it in single-write mode)`,
       });
     }
     const missing = required.perConsumer.filter((kind) => firedCount(c, kind) === 0);

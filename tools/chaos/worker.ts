@@ -19,7 +19,7 @@ import {
 import { LOCAL_AWS } from '../testing/dynamodb-local';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES, type ChaosConsumer, consumerEnv } from './consumers';
 import { withLedger } from './ledger';
-import type { ChaosConsumerName } from './options';
+import { type ChaosConsumerName, SINGLE_WRITE_CONSUMERS } from './options';
 import { Probe } from './probe';
 import type { BatchItemFailure, DriverMessage, Job, WorkerMessage } from './protocol';
 
@@ -34,6 +34,8 @@ export interface WorkerSettings {
   /** Offset (ms) of this worker's clock; 0 for none. */
   readonly clockOffsetMs: number;
   readonly consumers: readonly ChaosConsumerName[];
+  /** Run the consumers that have one in single-write mode (`SINGLE_WRITE_CONSUMERS`). */
+  readonly singleWrite: boolean;
 }
 
 const started = performance.now();
@@ -138,6 +140,7 @@ function main(): void {
     return consumer.create(
       consumerEnv(consumer, { endpoint: s.endpoint, deadLetterPath, leaseMarginMs: s.leaseMarginMs }),
       deps,
+      s.singleWrite && SINGLE_WRITE_CONSUMERS.includes(consumer.name),
     );
   };
   const handlers = new Map<ChaosConsumerName, KafkaHandler>();

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type EventEnvelope,
   MetricName,
   PermanentError,
   RecordStatus,
@@ -16,13 +15,13 @@ import { type AttemptInfo, type Fault, injectFaults } from '../../../tools/testi
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,
-  envelope,
   expectOutcome,
   ManualClock,
   must,
   mustReadRecord,
   readRecord,
   testLayer,
+  uniqueEvent,
 } from '../../helpers/layer';
 
 const LEASE_MS = 30_000;
@@ -40,10 +39,6 @@ beforeAll(async () => {
 afterAll(() => {
   raw.destroy();
 });
-
-function uniqueEvent(label: string): EventEnvelope {
-  return envelope({ event_id: `evt-${label}`, data: { test: label } });
-}
 
 /**
  * A client of its own (so the fault stays in this test) with a fault decided per HTTP attempt, and

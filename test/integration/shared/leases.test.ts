@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type Claim,
-  type EventEnvelope,
   IdempotencyStore,
   InProgressElsewhereError,
   LeaseLostError,
@@ -16,13 +15,13 @@ import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,
   deferred,
-  envelope,
   expectOutcome,
   ManualClock,
   must,
   mustReadRecord,
   skewedClock,
   testLayer,
+  uniqueEvent,
 } from '../../helpers/layer';
 
 const LEASE_MS = 30_000;
@@ -41,10 +40,6 @@ beforeAll(async () => {
 afterAll(() => {
   raw.destroy();
 });
-
-function uniqueEvent(label: string): EventEnvelope {
-  return envelope({ event_id: `evt-${label}`, data: { test: label } });
-}
 
 /** Two workers on the same table with their own clients, sharing one clock unless told otherwise. */
 function twoWorkers(clock: ManualClock, bOffsetMs = 0) {

@@ -1,8 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BusinessConditionFailedError,
-  type EventEnvelope,
   LeaseLostError,
   MAX_TRANSACTIONAL_WRITES,
   MetricName,
@@ -10,21 +9,21 @@ import {
   type PermanentFailure,
   RecordStatus,
   StoreUnavailableError,
-  type TransactionalWrite,
   withWrites,
 } from '../../../shared/internal';
 import { type AttemptInfo, type Fault, injectFaults } from '../../../tools/testing/sdk-middleware';
+import { type CounterTable, counterTable } from '../../helpers/counters';
 import { clients, freshConsumerTable, freshIdempotencyTable } from '../../helpers/dynamo';
 import {
   decoded,
   deferred,
-  envelope,
   expectOutcome,
   ManualClock,
   must,
   mustReadRecord,
   readRecord,
   testLayer,
+  uniqueEvent,
 } from '../../helpers/layer';
 
 const LEASE_MS = 30_000;
@@ -34,45 +33,18 @@ let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
 let businessTable: string;
+let counters: CounterTable;
 
 beforeAll(async () => {
   ({ raw, doc } = clients());
   tableName = await freshIdempotencyTable(raw, 'tx');
   businessTable = await freshConsumerTable(raw, 'tx-business');
+  counters = counterTable(doc, businessTable);
 });
 
 afterAll(() => {
   raw.destroy();
 });
-
-function uniqueEvent(label: string): EventEnvelope {
-  return envelope({ event_id: `evt-${label}`, data: { test: label } });
-}
-
-/** The business effect: increment a counter item of the consumer table. */
-function increment(counter: string): TransactionalWrite {
-  return {
-    Update: {
-      TableName: businessTable,
-      Key: { pk: `COUNTER#${counter}`, sk: 'META' },
-      UpdateExpression: 'ADD #count :one',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1 },
-    },
-  };
-}
-
-async function businessItem(pk: string): Promise<Record<string, unknown> | undefined> {
-  const response = await doc.send(
-    new GetCommand({ TableName: businessTable, Key: { pk, sk: 'META' }, ConsistentRead: true }),
-  );
-  return response.Item;
-}
-
-async function counterValue(counter: string): Promise<number | undefined> {
-  const item = await businessItem(`COUNTER#${counter}`);
-  return item === undefined ? undefined : Number(item.count);
-}
 
 function faultyLayer(decide: (attempt: AttemptInfo) => Fault | undefined, clock = new ManualClock()) {
   const faulty = clients();
@@ -91,24 +63,26 @@ describe('transactional completion', () => {
   test('the business write and the completed mark commit together; a redelivery is a duplicate and writes nothing', async () => {
     const { idem, metrics } = testLayer({ tableName, client: doc });
     const event = uniqueEvent('tx-happy');
-    const handler = async () => withWrites({ counted: true }, [increment('happy')]);
+    const handler = async () => withWrites({ counted: true }, [counters.increment('happy')]);
     const first = expectOutcome(await idem.run(decoded(event), handler), 'processed');
     expect(first.result).toEqual({ counted: true });
-    expect(await counterValue('happy')).toBe(1);
+    expect(await counters.value('happy')).toBe(1);
     const record = await mustReadRecord(doc, tableName, first.key.id);
     expect(record.status).toBe(RecordStatus.COMPLETED);
     expect(JSON.parse(record.result ?? 'null')).toEqual({ counted: true });
 
     const second = expectOutcome(await idem.run(decoded(event), handler), 'duplicate');
     expect(second.result).toEqual({ counted: true });
-    expect(await counterValue('happy')).toBe(1);
+    expect(await counters.value('happy')).toBe(1);
     expect(metrics.count(MetricName.PROCESSED)).toBe(1);
   });
 
   test('more writes than a transaction can carry is a permanent failure, and nothing is written', async () => {
     const { idem } = testLayer({ tableName, client: doc });
     const dead: PermanentFailure[] = [];
-    const writes = Array.from({ length: MAX_TRANSACTIONAL_WRITES + 1 }, (_, i) => increment(`too-many-${i}`));
+    const writes = Array.from({ length: MAX_TRANSACTIONAL_WRITES + 1 }, (_, i) =>
+      counters.increment(`too-many-${i}`),
+    );
     const outcome = expectOutcome(
       await idem.run(decoded(uniqueEvent('tx-too-many')), async () => withWrites('x', writes), {
         deadLetter: async (f) => {
@@ -120,7 +94,7 @@ describe('transactional completion', () => {
     expect(outcome.error).toBeInstanceOf(PermanentError);
     expect(String((outcome.error as Error).message)).toContain(String(MAX_TRANSACTIONAL_WRITES + 1));
     expect(dead).toHaveLength(1);
-    expect(await counterValue('too-many-0')).toBeUndefined();
+    expect(await counters.value('too-many-0')).toBeUndefined();
     expect((await mustReadRecord(doc, tableName, outcome.key.id)).status).toBe(RecordStatus.FAILED);
   });
 });
@@ -131,22 +105,22 @@ describe('store outage at a transactional completion', () => {
     try {
       const event = uniqueEvent('tx-row9');
       const outcome = expectOutcome(
-        await t.idem.run(decoded(event), async () => withWrites('r', [increment('row9')])),
+        await t.idem.run(decoded(event), async () => withWrites('r', [counters.increment('row9')])),
         'retry',
       );
       expect(outcome.error).toBeInstanceOf(StoreUnavailableError);
       expect((outcome.error as StoreUnavailableError).operation).toBe('complete');
       expect(t.faults.attempts.filter((a) => a.operation === 'TransactWriteItems').length).toBeGreaterThan(1);
-      expect(await counterValue('row9')).toBeUndefined();
+      expect(await counters.value('row9')).toBeUndefined();
       expect(t.metrics.count(MetricName.RELEASED)).toBe(1);
       expect(await readRecord(doc, tableName, outcome.key.id)).toBeUndefined();
 
       const healthy = testLayer({ tableName, client: doc });
       expectOutcome(
-        await healthy.idem.run(decoded(event), async () => withWrites('r', [increment('row9')])),
+        await healthy.idem.run(decoded(event), async () => withWrites('r', [counters.increment('row9')])),
         'processed',
       );
-      expect(await counterValue('row9')).toBe(1);
+      expect(await counters.value('row9')).toBe(1);
     } finally {
       t.close();
     }
@@ -167,7 +141,7 @@ describe('transactional completion committed but its response lost', () => {
     try {
       const event = uniqueEvent('tx-row12');
       const outcome = expectOutcome(
-        await t.idem.run(decoded(event), async () => withWrites({ ok: 12 }, [increment('row12')])),
+        await t.idem.run(decoded(event), async () => withWrites({ ok: 12 }, [counters.increment('row12')])),
         'processed',
       );
       expect(t.faults.attempts.filter((a) => a.operation === 'TransactWriteItems')).toEqual([
@@ -177,7 +151,7 @@ describe('transactional completion committed but its response lost', () => {
       expect(tokens).toHaveLength(2);
       expect(tokens[0]).toBeDefined();
       expect(tokens[1]).toBe(tokens[0]);
-      expect(await counterValue('row12')).toBe(1);
+      expect(await counters.value('row12')).toBe(1);
       const record = await mustReadRecord(doc, tableName, outcome.key.id);
       expect(record.status).toBe(RecordStatus.COMPLETED);
       expect(record.owner).toBe(tokens[0]);
@@ -195,14 +169,14 @@ describe('transaction cancelled', () => {
     await doc.send(
       new PutCommand({ TableName: businessTable, Item: { pk, sk: 'META', balance: 5, closed: true } }),
     );
-    const before = await businessItem(pk);
+    const before = await counters.item(pk);
     const dead: PermanentFailure[] = [];
     const outcome = expectOutcome(
       await idem.run(
         decoded(uniqueEvent('tx-row21-business')),
         async () =>
           withWrites('debited', [
-            increment('row21-side'),
+            counters.increment('row21-side'),
             {
               Update: {
                 TableName: businessTable,
@@ -225,8 +199,8 @@ describe('transaction cancelled', () => {
     expect((outcome.error as BusinessConditionFailedError).writeIndex).toBe(1);
     expect((outcome.error as BusinessConditionFailedError).retryable).toBe(false);
     expect(dead).toHaveLength(1);
-    expect(await businessItem(pk)).toEqual(before);
-    expect(await counterValue('row21-side')).toBeUndefined();
+    expect(await counters.item(pk)).toEqual(before);
+    expect(await counters.value('row21-side')).toBeUndefined();
     const record = await mustReadRecord(doc, tableName, outcome.key.id);
     expect(record.status).toBe(RecordStatus.FAILED);
     expect(record.error?.name).toBe('BusinessConditionFailedError');
@@ -256,15 +230,15 @@ describe('transaction cancelled', () => {
           bRun = bLayer.idem.run(decoded(event), async () => {
             bStarted.resolve();
             await bGate.promise;
-            return withWrites('B', [increment('row21-lease-b')]);
+            return withWrites('B', [counters.increment('row21-lease-b')]);
           });
           await bStarted.promise;
-          return withWrites('A', [increment('row21-lease-a')]);
+          return withWrites('A', [counters.increment('row21-lease-a')]);
         }),
         'retry',
       );
       expect(aOutcome.error).toBeInstanceOf(LeaseLostError);
-      expect(await counterValue('row21-lease-a')).toBeUndefined();
+      expect(await counters.value('row21-lease-a')).toBeUndefined();
       const held = await mustReadRecord(doc, tableName, aOutcome.key.id);
       expect(held.status).toBe(RecordStatus.PROCESSING);
       expect((aOutcome.error as LeaseLostError).currentOwner).toBe(held.owner);
@@ -275,7 +249,7 @@ describe('transaction cancelled', () => {
 
       bGate.resolve();
       await must(bRun, "B's run");
-      expect(await counterValue('row21-lease-b')).toBe(1);
+      expect(await counters.value('row21-lease-b')).toBe(1);
       const final = await mustReadRecord(doc, tableName, aOutcome.key.id);
       expect(final.status).toBe(RecordStatus.COMPLETED);
       expect(final.owner).toBe(held.owner);
@@ -296,12 +270,12 @@ describe('fail-open with transactional writes', () => {
       });
       const outcome = expectOutcome(
         await open.idem.run(decoded(uniqueEvent('tx-fail-open')), async () =>
-          withWrites('open', [increment('fail-open')]),
+          withWrites('open', [counters.increment('fail-open')]),
         ),
         'processed',
       );
       expect(outcome.failOpen).toBe(true);
-      expect(await counterValue('fail-open')).toBe(1);
+      expect(await counters.value('fail-open')).toBe(1);
       expect(await readRecord(doc, tableName, outcome.key.id)).toBeUndefined();
       expect(open.metrics.count(MetricName.FAIL_OPEN)).toBe(1);
     } finally {

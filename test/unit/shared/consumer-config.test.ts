@@ -40,6 +40,7 @@ describe('loadConsumerConfig', () => {
       [ENV.S3_ENDPOINT]: 'http://127.0.0.1:4566',
       [ENV.LEASE_MARGIN_MS]: '0',
       [ENV.FALLBACK_LEASE_MS]: ' 30000 ',
+      [ENV.LOCAL_CACHE_MAX_ITEMS]: '500',
     });
     expect(config).toMatchObject({
       partialBatchResponse: true,
@@ -50,6 +51,7 @@ describe('loadConsumerConfig', () => {
       s3Endpoint: 'http://127.0.0.1:4566',
       leaseMarginMs: 0,
       fallbackLeaseMs: 30_000,
+      localCacheMaxItems: 500,
     });
   });
 
@@ -68,6 +70,11 @@ describe('loadConsumerConfig', () => {
       /IDEMPOTENCY_LEASE_MARGIN_MS must be an integer from 0 to 900000, got "10ms"/,
     ],
     [ENV.LEASE_MARGIN_MS, '-1', /IDEMPOTENCY_LEASE_MARGIN_MS must be an integer/],
+    [
+      ENV.LOCAL_CACHE_MAX_ITEMS,
+      '1e3',
+      /IDEMPOTENCY_LOCAL_CACHE_MAX_ITEMS must be an integer from 0 to 1000000, got "1e3"/,
+    ],
     [
       ENV.FALLBACK_LEASE_MS,
       '0',
@@ -102,7 +109,10 @@ describe('defineConsumer', () => {
     [{ id: 'orders' }, /id must be PascalCase letters and digits \(a construct id\), got "orders"/],
     [{ topics: [] }, /topics must be at least one topic/],
     [{ topics: ['a:b'] }, /topics\[\] must be a Kafka topic name, got "a:b"/],
-    [{ mode: 'exactly-once' }, /mode must be 'transactional' or 'two-phase', got "exactly-once"/],
+    [
+      { mode: 'exactly-once' },
+      /mode must be 'transactional', 'two-phase' or 'transactional-single-write', got "exactly-once"/,
+    ],
     [
       { tables: { ordersTable: { actions: ['dynamodb:PutItem'] } } },
       /tables key must be an environment variable name/,

@@ -2,6 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { RecordStatus } from '../../../shared/internal';
 import {
   claimRequest,
+  commitRequest,
   completeRequest,
   conditionFailure,
   failRequest,
@@ -21,6 +22,21 @@ function claim(payloadHash: string | undefined) {
     clockSkewMs: 1_000,
     payloadHash,
     context: { service: 'svc', event_id: undefined },
+  });
+}
+
+function commit(
+  outcome: Parameters<typeof commitRequest>[0]['outcome'],
+  payloadHash: string | undefined = 'hash',
+) {
+  return commitRequest({
+    ...target,
+    now: NOW,
+    ttlSeconds: 3_600,
+    clockSkewMs: 1_000,
+    payloadHash,
+    context: { service: 'svc', event_id: 'e-1' },
+    outcome,
   });
 }
 
@@ -86,6 +102,9 @@ describe('the transitions as requests', () => {
       }),
       releaseRequest(target),
       failRequest({ ...target, now: NOW, ttlSeconds: 60, error: { name: 'E', message: 'm' } }),
+      commit({ status: 'completed', result: { json: '1', omitted: undefined } }),
+      commit({ status: 'completed', result: { json: undefined, omitted: 'too-large' } }, undefined),
+      commit({ status: 'failed', error: { name: 'E', message: 'm' } }),
     ];
     for (const request of requests) {
       const update = 'UpdateExpression' in request ? request.UpdateExpression : undefined;
@@ -93,6 +112,60 @@ describe('the transitions as requests', () => {
         placeholders(update, request.ConditionExpression),
       );
     }
+  });
+});
+
+describe('the single-write commit', () => {
+  test('is conditioned exactly as a claim, and creates the record finished: no lease, the result or the error', () => {
+    const completed = commit({ status: 'completed', result: { json: '{"ok":true}', omitted: undefined } });
+    expect(completed.ConditionExpression).toBe(claim('hash').ConditionExpression);
+    expect(completed.ExpressionAttributeValues).toMatchObject({
+      ':nowSeconds': NOW / 1000,
+      ':takeoverBefore': NOW - 1_000,
+      ':a_status': RecordStatus.COMPLETED,
+      ':a_owner': 'me',
+      ':a_result': '{"ok":true}',
+      ':a_expiration': NOW / 1000 + 3_600,
+      ':a_finished_at': NOW,
+      ':a_event_id': 'e-1',
+    });
+    expect(completed.UpdateExpression).toMatch(/REMOVE .*#lease/);
+    expect(completed.UpdateExpression).toMatch(/REMOVE .*#error/);
+    expect(completed.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    // A transaction item takes no ReturnValues.
+    expect(completed).not.toHaveProperty('ReturnValues');
+
+    const failed = commit({ status: 'failed', error: { name: 'E', message: 'm' } });
+    expect(failed.ExpressionAttributeValues).toMatchObject({
+      ':a_status': RecordStatus.FAILED,
+      ':a_error': { name: 'E', message: 'm' },
+    });
+    expect(failed.UpdateExpression).toMatch(/REMOVE .*#result/);
+  });
+
+  test('never sets and removes one attribute (DynamoDB refuses such an expression)', () => {
+    for (const request of [
+      claim('hash'),
+      claim(undefined),
+      commit({ status: 'completed', result: { json: '1', omitted: undefined } }),
+      commit({ status: 'completed', result: { json: undefined, omitted: 'not-serializable' } }, undefined),
+      commit({ status: 'failed', error: { name: 'E', message: 'm' } }),
+    ]) {
+      const [set = '', remove = ''] = (request.UpdateExpression ?? '').replace(/^SET /, '').split(' REMOVE ');
+      const names = request.ExpressionAttributeNames ?? {};
+      const setAttributes = set.split(', ').map((a) => names[a.split(' = ')[0] ?? ''] ?? '');
+      const removed = remove.split(', ').map((p) => names[p] ?? '');
+      expect(setAttributes.filter((a) => removed.includes(a))).toEqual([]);
+    }
+  });
+
+  test.each([
+    ['commit', { owner: 'me', status: 'completed' }, { kind: 'mine' }],
+    ['commit-failed', { owner: 'me', status: 'failed' }, { kind: 'mine' }],
+    ['commit', { owner: 'other', status: 'completed', result: '1' }, { kind: 'exists' }],
+    ['commit', { owner: 'me', status: 'processing' }, { kind: 'exists' }],
+  ] as const)('%s refused by %o is %o', (transition, item, verdict) => {
+    expect(judge(transition, item, 'me')).toMatchObject(verdict);
   });
 });
 

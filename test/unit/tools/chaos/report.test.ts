@@ -138,15 +138,28 @@ describe('verdict', () => {
   });
 
   it('fails on any duplicate effect of a transactional consumer, explained or not', () => {
-    const essay = healthy({ consumer: 'essay-lifecycle', mode: 'transactional', duplicateEffects: 1 });
+    const essay = healthy({
+      consumer: 'essay-lifecycle',
+      mode: 'transactional',
+      duplicateEffects: 1,
+      layerMetrics: { Processed: 98, SingleWriteCommit: 40 },
+    });
     expect(failed(run([essay]))).toEqual(['essay-lifecycle: no duplicate effect (transactional)']);
     const sawOwn = healthy({
       consumer: 'essay-lifecycle',
       mode: 'transactional',
       duplicateEffects: 0,
       handlerSawOwnEffect: 1,
+      layerMetrics: { Processed: 98, SingleWriteCommit: 40 },
     });
     expect(failed(run([sawOwn]))).toEqual(['essay-lifecycle: no duplicate effect (transactional)']);
+  });
+
+  it('fails when essay-lifecycle ran no single-write commit (its odd-slot workers run that mode)', () => {
+    const essay = healthy({ consumer: 'essay-lifecycle', mode: 'transactional', duplicateEffects: 0 });
+    expect(failed(run([essay]))).toEqual([
+      'essay-lifecycle: single-write commits ran beside claim-first ones',
+    ]);
   });
 
   it('fails on a lost event or a record stuck in processing', () => {
