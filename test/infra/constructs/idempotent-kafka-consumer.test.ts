@@ -176,7 +176,7 @@ describe('IdempotentKafkaConsumer', () => {
       template = Template.fromStack(stack);
     });
 
-    test('runs Node.js 24 on arm64 with source maps enabled', () => {
+    test('runs Node.js 24 on arm64 without the source-map flag (no source-map cost at init)', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -184,7 +184,7 @@ describe('IdempotentKafkaConsumer', () => {
         Timeout: 60,
         Handler: 'index.handler',
         FunctionName: Match.absent(),
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: Match.absent() }) },
       });
     });
 
@@ -740,7 +740,7 @@ describe('IdempotentKafkaConsumer', () => {
     const statements = roleStatements(template, 'OrdersRole');
     expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('kafka'))).toEqual([]);
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
-    expect(consumer.mskTrigger).toBeUndefined();
+    expect(consumer.kafkaTrigger).toBeUndefined();
     expect(consumer.alarms.all).toHaveLength(3);
   });
 
@@ -754,7 +754,7 @@ describe('IdempotentKafkaConsumer', () => {
       'orders.cancelled.v1': 'orders.orders.cancelled.v1',
     });
     expect(trigger.eventSourceMappings).toHaveLength(2);
-    expect(consumer.mskTrigger).toBe(trigger);
+    expect(consumer.kafkaTrigger).toBe(trigger);
     expect(consumer.alarms.all).toContain(trigger.offsetLagAlarm);
   });
 
