@@ -228,8 +228,21 @@ export type ResolvedKafkaTriggerProps = KafkaTriggerOptions & {
   readonly codec: ManifestCodec | undefined;
 };
 
-const repeatedTopic = ({ topics }: ResolvedKafkaTriggerProps) =>
-  Token.isUnresolved(topics) ? undefined : topics.find((topic, index) => topics.indexOf(topic) !== index);
+/** The first item a list holds twice (an absent or unresolved list has none). */
+const repeated = <T>(list: readonly T[] | undefined): T | undefined =>
+  list === undefined || Token.isUnresolved(list)
+    ? undefined
+    : list.find((item, index) => list.indexOf(item) !== index);
+
+/** A list names each item once: `<name> must name each <what> once, got "<item>" twice`. */
+const onceRule = <P>(
+  name: string,
+  list: (p: P) => readonly string[] | undefined,
+  what: string,
+): ValidationRule<P> => ({
+  condition: (p) => repeated(list(p)) !== undefined,
+  message: (p) => `${name} must name each ${what} once, got "${repeated(list(p))}" twice`,
+});
 
 /** A value for a message: JSON, cut to 80 characters (a filter pattern may be long). */
 const shown = (value: unknown) => {
@@ -271,11 +284,6 @@ const describeCodec = (codec: ManifestCodec | undefined) =>
     ? 'none (the envelope)'
     : `${codec.kind}${codec.wire !== undefined ? ` with wire "${codec.wire}"` : ''}`;
 
-const repeatedAttribute = ({ schemaRegistry }: ResolvedKafkaTriggerProps) => {
-  const attributes = schemaRegistry?.validate;
-  return attributes?.find((a, index) => attributes.indexOf(a) !== index);
-};
-
 /** An AWS Glue registry ARN. */
 const GLUE_REGISTRY_ARN_PATTERN =
   /^arn:aws[a-zA-Z-]*:glue:[a-z0-9-]+:\d{12}:registry\/[a-zA-Z0-9_$#-]{1,255}$/;
@@ -298,10 +306,7 @@ export const KAFKA_TRIGGER_RULES: readonly ValidationRule<ResolvedKafkaTriggerPr
     (topic) => TOPIC_PATTERN.test(topic),
     'must be 1 to 249 letters, digits, ".", "_" and "-"',
   ),
-  {
-    condition: (p) => repeatedTopic(p) !== undefined,
-    message: (p) => `topics must name each topic once, got "${repeatedTopic(p)}" twice`,
-  },
+  onceRule('topics', (p) => p.topics, 'topic'),
   integerRule('batchSize', (p) => p.batchSize, 1, 10_000),
   OFFSET_LAG_THRESHOLD_RULE,
   {
@@ -359,11 +364,7 @@ export const KAFKA_TRIGGER_RULES: readonly ValidationRule<ResolvedKafkaTriggerPr
     (attribute) => attribute === 'KEY' || attribute === 'VALUE',
     'must be "KEY" or "VALUE"',
   ),
-  {
-    condition: (p) => repeatedAttribute(p) !== undefined,
-    message: (p) =>
-      `schemaRegistry.validate must name each attribute once, got "${repeatedAttribute(p)}" twice`,
-  },
+  onceRule('schemaRegistry.validate', (p) => p.schemaRegistry?.validate, 'attribute'),
   {
     condition: (p) => codecMismatch(p) !== undefined,
     message: (p) => {
@@ -454,11 +455,6 @@ export const MSK_TRIGGER_RULES: readonly ValidationRule<MskTriggerProps>[] = [
 /** `host:port` of a broker: a DNS name or IPv4 address, and a port. */
 const BOOTSTRAP_SERVER_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?:\d{1,5}$/;
 
-const repeatedServer = ({ bootstrapServers }: SelfManagedKafkaTriggerProps) =>
-  Token.isUnresolved(bootstrapServers)
-    ? undefined
-    : bootstrapServers.find((server, index) => bootstrapServers.indexOf(server) !== index);
-
 /**
  * The rules of `addSelfManagedKafkaTrigger`'s own props (beside {@link KAFKA_TRIGGER_RULES}).
  *
@@ -475,10 +471,7 @@ export const SELF_MANAGED_KAFKA_TRIGGER_RULES: readonly ValidationRule<SelfManag
     (server) => BOOTSTRAP_SERVER_PATTERN.test(server),
     'must be host:port (a DNS name or IPv4 address, and a port)',
   ),
-  {
-    condition: (p) => repeatedServer(p) !== undefined,
-    message: (p) => `bootstrapServers must name each broker once, got "${repeatedServer(p)}" twice`,
-  },
+  onceRule('bootstrapServers', (p) => p.bootstrapServers, 'broker'),
   ...networkRules<SelfManagedKafkaTriggerProps>('network', (p) => p.network),
   ...authRules<SelfManagedKafkaTriggerProps>(
     ['SASL_SCRAM_256', 'SASL_SCRAM_512', 'MTLS'],

@@ -7,13 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DeadLetterQueue } from '../../../infra/constructs/dead-letter-queue';
-import { IdempotencyTable } from '../../../infra/constructs/idempotency-table';
-import {
+import type {
   IdempotentKafkaConsumer,
-  type IdempotentKafkaConsumerProps,
-  type MskTriggerProps,
-  type SelfManagedKafkaTriggerProps,
+  IdempotentKafkaConsumerProps,
+  MskTriggerProps,
+  SelfManagedKafkaTriggerProps,
 } from '../../../infra/constructs/idempotent-kafka-consumer';
 import type { KafkaSchemaRegistry } from '../../../infra/lib/kafka-source';
 import type { ConsumerManifest } from '../../../shared/internal';
@@ -21,30 +19,24 @@ import {
   acknowledgments,
   actionsOf,
   appWithoutBundling,
+  CLUSTER,
+  ESM_VPC_ACTIONS,
   nagFindings,
+  ORDERS,
+  ordersConsumer,
   policyStatements,
   projectApp,
   resourcesFor,
+  TOPICS,
 } from '../support';
 
-const ENTRY = path.join(__dirname, '..', '..', '..', 'functions', 'spellchecker', 'handler.ts');
-const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';
 const TOPIC_BASE = 'arn:aws:kafka:eu-west-1:123456789012:topic/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';
-const TOPICS = ['orders.created.v1', 'orders.cancelled.v1'];
 const BROKERS = ['b-1.kafka.internal:9096', 'b-2.kafka.internal:9096'];
 const NETWORK = { subnetIds: ['subnet-0a1b2c3d4e5f60718'], securityGroupIds: ['sg-0123456789abcdef0'] };
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-scram-AbCdEf';
 const CA_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-ca-GhIjKl';
 const REGISTRY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-MnOpQr';
 const GLUE_REGISTRY = 'arn:aws:glue:eu-west-1:123456789012:registry/orders';
-
-const ORDERS = {
-  service: 'orders',
-  id: 'Orders',
-  topics: TOPICS,
-  mode: 'two-phase',
-  tables: {},
-} as const satisfies ConsumerManifest;
 
 /** `ORDERS` with a record format (the manifest's `codec`, read structurally until the codecs branch types it). */
 function ordersWithCodec(codec: { kind: string; wire?: string }): ConsumerManifest {
@@ -59,14 +51,7 @@ function build(
   add: AddTrigger,
   overrides: Partial<IdempotentKafkaConsumerProps> = {},
 ): { stack: Stack; consumer: IdempotentKafkaConsumer; template: Template } {
-  const stack = new Stack(appWithoutBundling(), 'Test');
-  const consumer = new IdempotentKafkaConsumer(stack, 'Orders', {
-    manifest: ORDERS,
-    entry: ENTRY,
-    idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
-    deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
-    ...overrides,
-  });
+  const { stack, consumer } = ordersConsumer(overrides);
   add(consumer, stack);
   return { stack, consumer, template: Template.fromStack(stack) };
 }
@@ -159,15 +144,7 @@ describe('addSelfManagedKafkaTrigger', () => {
 
     test("manages network interfaces only in the brokers' subnet, and has no kafka or kafka-cluster action", () => {
       const statements = mappingStatements(template);
-      expect(actionsOf(statements)).toEqual([
-        'ec2:CreateNetworkInterface',
-        'ec2:DeleteNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeVpcs',
-        'secretsmanager:GetSecretValue',
-      ]);
+      expect(actionsOf(statements)).toEqual([...ESM_VPC_ACTIONS, 'secretsmanager:GetSecretValue']);
       const create = JSON.stringify(resourcesFor(statements, 'ec2:CreateNetworkInterface'));
       expect(create).toContain(`:subnet/${NETWORK.subnetIds[0]}"`);
       expect(create).toContain(`:security-group/${NETWORK.securityGroupIds[0]}"`);
@@ -536,15 +513,8 @@ describe('schemaRegistry', () => {
 describe('enableSourceMaps', () => {
   test('when true, sets NODE_OPTIONS=--enable-source-maps and ships a linked source map', () => {
     // GIVEN an app that bundles for real
-    const stack = new Stack(projectApp(), 'Maps');
     // WHEN
-    const consumer = new IdempotentKafkaConsumer(stack, 'Orders', {
-      manifest: ORDERS,
-      entry: ENTRY,
-      idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
-      deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
-      enableSourceMaps: true,
-    });
+    const { stack, consumer } = ordersConsumer({ enableSourceMaps: true }, projectApp());
     // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
