@@ -1,9 +1,9 @@
 import { Annotations, type App, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { assertClusterArn } from './lib/kafka-arns';
-import type { KafkaClusterNetwork } from './lib/msk-trigger-policy';
+import { KafkaAuthMethod, type KafkaClusterNetwork } from './lib/kafka-source';
 import { STACK_NAMES } from './stack-outputs';
 import { DemoKafkaStack } from './stacks/demo-kafka-stack';
-import { EffectivelyOnceStack } from './stacks/effectively-once-stack';
+import { EffectivelyOnceStack, type KafkaAuthenticationArns } from './stacks/effectively-once-stack';
 
 /**
  * ARN used when neither `clusterArn` nor `demo` is given, so that `cdk synth` works in CI. It
@@ -46,6 +46,15 @@ export interface AppConfig {
    * -c clusterSecurityGroupIds=sg-1`): where the event source mappings' network interfaces may go.
    */
   readonly clusterNetwork?: KafkaClusterNetwork;
+  /** The brokers of a self-managed cluster (`-c bootstrapServers=host1:9096,host2:9096`), in place of MSK. */
+  readonly bootstrapServers?: readonly string[];
+  /**
+   * How the pollers authenticate (`-c kafkaAuth=IAM|SASL_SCRAM_256|SASL_SCRAM_512|MTLS
+   * -c kafkaSecretArn=... [-c kafkaSecretKeyArn=...] [-c kafkaRootCaSecretArn=...]`); unset means IAM on MSK.
+   */
+  readonly kafkaAuthentication?: KafkaAuthenticationArns;
+  /** A Kafka topic of the same cluster as the mappings' on-failure destination (`-c onFailureTopic=...`). */
+  readonly onFailureTopic?: string;
   /** Create a demo VPC and MSK Serverless cluster (`-c demo=true`). */
   readonly demo: boolean;
   /** Removal policy of stateful resources (`-c removalPolicy=retain|destroy`). */
@@ -67,7 +76,19 @@ export interface RawAppContext {
   readonly clusterSecurityGroupIds?: unknown;
   readonly demo?: unknown;
   readonly removalPolicy?: unknown;
+  readonly bootstrapServers?: unknown;
+  readonly kafkaAuth?: unknown;
+  readonly kafkaSecretArn?: unknown;
+  readonly kafkaSecretKeyArn?: unknown;
+  readonly kafkaRootCaSecretArn?: unknown;
+  readonly onFailureTopic?: unknown;
 }
+
+/** Complete Secrets Manager secret ARNs (with the 6-character suffix): imported without a lookup. */
+const SECRET_ARN_PATTERN =
+  /^arn:aws[a-zA-Z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-zA-Z0-9/_+=.@-]+-[a-zA-Z0-9]{6}$/;
+const KMS_KEY_ARN_PATTERN = /^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/;
+const AUTH_METHODS: readonly KafkaAuthMethod[] = Object.values(KafkaAuthMethod);
 
 /**
  * Parses and checks the app's context. Throws a `TypeError` naming the context key, the value
@@ -101,18 +122,34 @@ export function parseAppConfig(raw: RawAppContext): AppConfig {
     raw.clusterSecurityGroupIds,
     /^sg-[0-9a-f]{8,17}$/,
   );
-  if ((subnetIds || securityGroupIds) && !clusterArn) {
+  const bootstrapServers = parseList('bootstrapServers', raw.bootstrapServers);
+  if (bootstrapServers && (clusterArn || demo)) {
     throw new TypeError(
-      'Context "clusterSubnetIds" and "clusterSecurityGroupIds" describe the network of "clusterArn": give them with it (the demo cluster brings its own)',
+      'Context "bootstrapServers" (a self-managed cluster) excludes "clusterArn" and "demo=true" (MSK): pick one cluster',
     );
   }
+  if ((subnetIds || securityGroupIds) && !clusterArn && !bootstrapServers) {
+    throw new TypeError(
+      'Context "clusterSubnetIds" and "clusterSecurityGroupIds" describe the network of "clusterArn" or "bootstrapServers": give them with one (the demo cluster brings its own)',
+    );
+  }
+  const kafkaAuthentication = parseKafkaAuthentication(raw, {
+    selfManaged: bootstrapServers !== undefined,
+    demo,
+  });
+  const onFailureTopic = optionalString('onFailureTopic', raw.onFailureTopic);
   if (Boolean(subnetIds) !== Boolean(securityGroupIds)) {
     throw new TypeError(
       'Context "clusterSubnetIds" and "clusterSecurityGroupIds" go together: give the cluster\'s subnets and its security groups',
     );
   }
-  if (target === 'localstack' && (clusterArn || demo)) {
-    throw new TypeError('Context target=localstack has no Kafka trigger: drop "clusterArn" and "demo"');
+  if (
+    target === 'localstack' &&
+    (clusterArn || demo || bootstrapServers || kafkaAuthentication || onFailureTopic)
+  ) {
+    throw new TypeError(
+      'Context target=localstack has no Kafka trigger: drop "clusterArn", "demo", "bootstrapServers", "kafkaAuth" and "onFailureTopic"',
+    );
   }
   const removal = raw.removalPolicy ?? (target === 'localstack' ? 'destroy' : 'retain');
   if (removal !== 'retain' && removal !== 'destroy') {
@@ -125,8 +162,106 @@ export function parseAppConfig(raw: RawAppContext): AppConfig {
     demo,
     removalPolicy: removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     ...(clusterArn ? { clusterArn } : {}),
+    ...(bootstrapServers ? { bootstrapServers } : {}),
     ...(subnetIds && securityGroupIds ? { clusterNetwork: { subnetIds, securityGroupIds } } : {}),
+    ...(kafkaAuthentication ? { kafkaAuthentication } : {}),
+    ...(onFailureTopic !== undefined ? { onFailureTopic } : {}),
   };
+}
+
+/**
+ * `kafkaAuth` and its secrets. MSK takes IAM (the default), SASL_SCRAM_512 or MTLS; a self-managed
+ * cluster SASL_SCRAM_256, SASL_SCRAM_512 or MTLS, which it needs; the demo cluster IAM only.
+ */
+function parseKafkaAuthentication(
+  raw: RawAppContext,
+  where: { selfManaged: boolean; demo: boolean },
+): KafkaAuthenticationArns | undefined {
+  const method = optionalString('kafkaAuth', raw.kafkaAuth);
+  const secretArn = optionalString('kafkaSecretArn', raw.kafkaSecretArn);
+  const secretKeyArn = optionalString('kafkaSecretKeyArn', raw.kafkaSecretKeyArn);
+  const rootCaSecretArn = optionalString('kafkaRootCaSecretArn', raw.kafkaRootCaSecretArn);
+  if (method === undefined) {
+    if (where.selfManaged) {
+      throw new TypeError(
+        'Context "bootstrapServers" needs "kafkaAuth" (SASL_SCRAM_256, SASL_SCRAM_512 or MTLS) and "kafkaSecretArn"',
+      );
+    }
+    if (secretArn || secretKeyArn || rootCaSecretArn) {
+      throw new TypeError(
+        'Context "kafkaSecretArn", "kafkaSecretKeyArn" and "kafkaRootCaSecretArn" go with "kafkaAuth"',
+      );
+    }
+    return undefined;
+  }
+  const allowed: readonly KafkaAuthMethod[] = where.selfManaged
+    ? ['SASL_SCRAM_256', 'SASL_SCRAM_512', 'MTLS']
+    : where.demo
+      ? ['IAM']
+      : ['IAM', 'SASL_SCRAM_512', 'MTLS'];
+  if (!AUTH_METHODS.includes(method as KafkaAuthMethod) || !allowed.includes(method as KafkaAuthMethod)) {
+    const source = where.selfManaged ? 'a self-managed cluster' : where.demo ? 'the demo cluster' : 'MSK';
+    throw new TypeError(
+      `Context "kafkaAuth" must be one of ${allowed.join(', ')} for ${source}, got ${JSON.stringify(method)}`,
+    );
+  }
+  if ((method === 'IAM') !== (secretArn === undefined)) {
+    throw new TypeError(
+      method === 'IAM'
+        ? 'Context "kafkaSecretArn" must not be given with kafkaAuth=IAM: the execution role is the identity'
+        : `Context kafkaAuth=${method} needs "kafkaSecretArn", the complete ARN of the secret with the credentials`,
+    );
+  }
+  for (const [key, value] of [
+    ['kafkaSecretArn', secretArn],
+    ['kafkaRootCaSecretArn', rootCaSecretArn],
+  ] as const) {
+    if (value !== undefined && !SECRET_ARN_PATTERN.test(value)) {
+      throw new TypeError(
+        `Context "${key}" must be a complete secret ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  if (secretKeyArn !== undefined && !KMS_KEY_ARN_PATTERN.test(secretKeyArn)) {
+    throw new TypeError(
+      `Context "kafkaSecretKeyArn" must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>, got ${JSON.stringify(secretKeyArn)}`,
+    );
+  }
+  if (secretKeyArn !== undefined && secretArn === undefined) {
+    throw new TypeError('Context "kafkaSecretKeyArn" is the key of "kafkaSecretArn": give them together');
+  }
+  if (rootCaSecretArn !== undefined && !where.selfManaged) {
+    throw new TypeError(
+      'Context "kafkaRootCaSecretArn" is for a self-managed cluster ("bootstrapServers"): MSK brokers use certificates Lambda trusts',
+    );
+  }
+  return {
+    method: method as KafkaAuthMethod,
+    ...(secretArn ? { secretArn } : {}),
+    ...(secretKeyArn ? { secretKeyArn } : {}),
+    ...(rootCaSecretArn ? { rootCaSecretArn } : {}),
+  };
+}
+
+function optionalString(key: string, value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new TypeError(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A comma-separated list (from `-c`) or a JSON array of strings (cdk.json); the construct checks each item. */
+function parseList(key: string, value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const items = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+  if (
+    !Array.isArray(items) ||
+    items.length === 0 ||
+    items.some((item) => typeof item !== 'string' || item === '')
+  ) {
+    throw new TypeError(`Context "${key}" must be a comma-separated list, got ${JSON.stringify(value)}`);
+  }
+  return items as string[];
 }
 
 /** A list of EC2 ids from context: a comma-separated string (from `-c`) or a JSON array (cdk.json). */
@@ -171,6 +306,7 @@ export interface AppStacks {
  * Adds the stacks the configuration asks for to `app`:
  * - `target=localstack`: one stack without Kafka trigger;
  * - `clusterArn`: the main stack on that cluster;
+ * - `bootstrapServers`: the main stack on that self-managed cluster;
  * - `demo`: a demo cluster stack and the main stack on it;
  * - none of them: the main stack on {@link PLACEHOLDER_CLUSTER_ARN}, with a warning.
  *
@@ -201,16 +337,32 @@ export function addAppStacks(app: App, config: AppConfig): AppStacks {
       description: 'Effectively-once Kafka consumers on AWS Lambda (demo cluster)',
       clusterArn: demo.clusterArn,
       clusterNetwork: demo.clusterNetwork,
+      ...(config.onFailureTopic !== undefined ? { onFailureTopic: config.onFailureTopic } : {}),
       removalPolicy,
     });
     // The cross-stack reference to the cluster ARN orders the deployment: demo first.
     return { main, demo };
   }
 
+  const trigger = {
+    ...(config.clusterNetwork ? { clusterNetwork: config.clusterNetwork } : {}),
+    ...(config.kafkaAuthentication ? { kafkaAuthentication: config.kafkaAuthentication } : {}),
+    ...(config.onFailureTopic !== undefined ? { onFailureTopic: config.onFailureTopic } : {}),
+  };
+  if (config.bootstrapServers) {
+    return {
+      main: new EffectivelyOnceStack(app, STACK_NAMES.main, {
+        description: 'Effectively-once Kafka consumers on AWS Lambda (self-managed Kafka)',
+        bootstrapServers: config.bootstrapServers,
+        ...trigger,
+        removalPolicy,
+      }),
+    };
+  }
   const main = new EffectivelyOnceStack(app, STACK_NAMES.main, {
     description: 'Effectively-once Kafka consumers on AWS Lambda',
     clusterArn: config.clusterArn ?? PLACEHOLDER_CLUSTER_ARN,
-    ...(config.clusterNetwork ? { clusterNetwork: config.clusterNetwork } : {}),
+    ...trigger,
     removalPolicy,
   });
   if (!config.clusterArn) {

@@ -96,7 +96,7 @@ export class ConsumerDashboard extends Construct {
           width: 6,
         }),
       ];
-      if (consumer.mskTrigger !== undefined) {
+      if (consumer.kafkaTrigger !== undefined) {
         row.push(
           new cloudwatch.GraphWidget({
             title: `${consumer.serviceName}: offset lag`,

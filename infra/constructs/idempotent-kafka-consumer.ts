@@ -14,10 +14,11 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type ProvisionedPollerConfig, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { KafkaDlq, type ProvisionedPollerConfig, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -29,18 +30,31 @@ import {
   validateManifest,
 } from '../../shared/internal';
 import {
-  acknowledgeMskTriggerPolicy,
-  INLINE_POLICY_REASON,
+  type KafkaAuthentication,
+  KafkaAuthMethod,
   type KafkaClusterNetwork,
-  mskTriggerStatements,
-} from '../lib/msk-trigger-policy';
+  type KafkaSchemaRegistry,
+  schemaRegistryConfig,
+  sourceAccessConfigurations,
+  triggerSecrets,
+} from '../lib/kafka-source';
+import {
+  acknowledgeKafkaTriggerPolicy,
+  INLINE_POLICY_REASON,
+  type KafkaTriggerGrants,
+  type KafkaTriggerSource,
+  kafkaTriggerStatements,
+} from '../lib/kafka-trigger-policy';
 import { TRIGGER_DEFAULTS } from '../lib/trigger-defaults';
 import { validateProps } from '../lib/validate';
 import {
   CONSUMER_ALARMS_RULES,
   CONSUMER_RULES,
+  KAFKA_TRIGGER_RULES,
   MSK_TRIGGER_RULES,
-  type ResolvedMskTriggerProps,
+  manifestCodec,
+  type ResolvedKafkaTriggerProps,
+  SELF_MANAGED_KAFKA_TRIGGER_RULES,
   TABLE_ACTION_READS,
 } from '../lib/validate-consumer-props';
 import {
@@ -103,35 +117,19 @@ export type ConsumerFunctionProps = Omit<
 >;
 
 /**
- * How one consumer reads from Amazon MSK ({@link IdempotentKafkaConsumer.addMskTrigger}): one event
- * source mapping (ESM) per topic, all with the same deliberately chosen error handling. The
- * error-handling controls (`retryAttempts`, `bisectBatchOnError`, `maxRecordAge`,
- * `reportBatchItemFailures`, `onFailure`) exist for Kafka ESMs only in provisioned poller mode, so
- * every ESM gets a `provisionedPollerConfig`.
+ * The settings every Kafka trigger of a consumer shares, whatever the cluster
+ * ({@link IdempotentKafkaConsumer.addMskTrigger}, {@link IdempotentKafkaConsumer.addSelfManagedKafkaTrigger}):
+ * one event source mapping (ESM) per topic, all with the same deliberately chosen error handling.
+ * The error-handling controls (`retryAttempts`, `bisectBatchOnError`, `maxRecordAge`,
+ * `reportBatchItemFailures`, `onFailure`) and the schema-registry integration exist for Kafka ESMs
+ * only in provisioned poller mode, so every ESM gets a `provisionedPollerConfig`.
  *
  * @example
  * ```ts
- * const trigger: MskTriggerProps = { clusterArn, retryAttempts: 5 };
+ * const options: KafkaTriggerOptions = { retryAttempts: 5, onFailureTopic: 'orders.dlt' };
  * ```
  */
-export interface MskTriggerProps extends OffsetLagAlarmProps {
-  /**
-   * ARN of the MSK cluster (provisioned or serverless) with IAM access control:
-   * `arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`. A token is accepted; topic and
-   * group ARNs are then derived at deploy time.
-   */
-  readonly clusterArn: string;
-
-  /**
-   * The cluster's subnets and security groups. The event source mapping creates its network
-   * interfaces in the cluster's subnets with the cluster's security groups, and the execution role
-   * may create and delete network interfaces only there.
-   *
-   * @default - network interfaces may be created in any subnet, with any security group, of this
-   * account and region (the cluster's network is unknown at synth time); the construct warns
-   */
-  readonly clusterNetwork?: KafkaClusterNetwork;
-
+export interface KafkaTriggerOptions extends OffsetLagAlarmProps {
   /**
    * Topics to consume; one event source mapping each.
    *
@@ -172,8 +170,8 @@ export interface MskTriggerProps extends OffsetLagAlarmProps {
 
   /**
    * Retries of a batch whose invocation failed (function error or timeout), -1 for unlimited.
-   * After the last one the batch's metadata goes to the dead-letter queue and the partition
-   * moves on. Lambda caps unlimited retries at 10 when an on-failure destination is set.
+   * After the last one the batch goes to the on-failure destination and the partition moves on.
+   * Lambda caps unlimited retries at 10 when an on-failure destination is set.
    *
    * @default 10
    */
@@ -202,20 +200,132 @@ export interface MskTriggerProps extends OffsetLagAlarmProps {
    * @default { minimumPollers: 1, maximumPollers: 2 }
    */
   readonly provisionedPollerConfig?: ProvisionedPollerConfig;
+
+  /**
+   * Event filters (the ESM's `FilterCriteria`): a record reaches the function only if it matches at
+   * least one pattern; the others are dropped by Lambda, committed, and never seen by the handler or
+   * the dead-letter queue. Build each with `lambda.FilterCriteria.filter({ value: { type: ['x'] } })`
+   * (a `{ pattern }` of JSON text). At most 5, Lambda's default quota. A `value` pattern matches JSON
+   * values only (or what the schema registry decoded, with `eventRecordFormat: 'JSON'`).
+   *
+   * @default - none: every record reaches the function
+   */
+  readonly filters?: readonly { readonly [key: string]: unknown }[];
+
+  /**
+   * The ESM's schema-registry integration: Lambda validates each record's value (and key) against an
+   * AWS Glue or Confluent registry and delivers it decoded to JSON (`eventRecordFormat: 'JSON'`, the
+   * manifest's codec must have wire `esm-json`) or in its source encoding without the schema header
+   * (`'SOURCE'`, wire `raw`). Records that fail validation go to the on-failure destination. The
+   * role may read the registry (Glue) or the registry's secrets (Confluent), nothing else.
+   *
+   * @default - none: the function receives the records' bytes as produced, and its codec decodes them
+   */
+  readonly schemaRegistry?: KafkaSchemaRegistry;
+
+  /**
+   * A Kafka topic of the same cluster as the on-failure destination (`kafka://<topic>`), in place of
+   * the dead-letter queue: exhausted batches' records themselves (not only their metadata) are
+   * produced there. It must exist, and must not be one of `topics` (Lambda refuses recursion). With
+   * MSK IAM auth the role may write to that topic only (`kafka-cluster:WriteData`); with SASL/SCRAM or
+   * mTLS give the credentials' user a Kafka ACL to write it.
+   *
+   * @default - the dead-letter queue (SQS): exhausted batches' metadata go there
+   */
+  readonly onFailureTopic?: string;
 }
 
 /**
- * What {@link IdempotentKafkaConsumer.addMskTrigger} created.
+ * How one consumer reads from Amazon MSK ({@link IdempotentKafkaConsumer.addMskTrigger}).
+ *
+ * @example
+ * ```ts
+ * const trigger: MskTriggerProps = { clusterArn, retryAttempts: 5 };
+ * ```
+ */
+export interface MskTriggerProps extends KafkaTriggerOptions {
+  /**
+   * ARN of the MSK cluster (provisioned or serverless):
+   * `arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`. A token is accepted; topic and
+   * group ARNs are then derived at deploy time.
+   */
+  readonly clusterArn: string;
+
+  /**
+   * The cluster's subnets and security groups. The event source mapping creates its network
+   * interfaces in the cluster's subnets with the cluster's security groups, and the execution role
+   * may create and delete network interfaces only there.
+   *
+   * @default - network interfaces may be created in any subnet, with any security group, of this
+   * account and region (the cluster's network is unknown at synth time); the construct warns
+   */
+  readonly clusterNetwork?: KafkaClusterNetwork;
+
+  /**
+   * How the pollers authenticate: `IAM` (the role's `kafka-cluster:*` grants on these topics and
+   * groups), `SASL_SCRAM_512` or `MTLS` with a secret (the cluster's Kafka ACLs then authorize, and
+   * the role gets no `kafka-cluster:*` action).
+   *
+   * @default { method: 'IAM' }
+   */
+  readonly authentication?: KafkaAuthentication;
+}
+
+/**
+ * How one consumer reads from a self-managed Apache Kafka cluster (Confluent Cloud, Redpanda, your
+ * own brokers) ({@link IdempotentKafkaConsumer.addSelfManagedKafkaTrigger}). Its events have
+ * `eventSource: 'SelfManagedKafka'` and decode like MSK ones.
+ *
+ * @example
+ * ```ts
+ * const trigger: SelfManagedKafkaTriggerProps = {
+ *   bootstrapServers: ['b-1.example.com:9096'],
+ *   authentication: { method: 'SASL_SCRAM_512', secret },
+ * };
+ * ```
+ */
+export interface SelfManagedKafkaTriggerProps extends KafkaTriggerOptions {
+  /** The brokers to bootstrap from, `host:port` each (the ESM's `SelfManagedEventSource`). Changing them replaces the mappings. */
+  readonly bootstrapServers: readonly string[];
+
+  /**
+   * How the pollers authenticate: `SASL_SCRAM_256`, `SASL_SCRAM_512` or `MTLS`, with the secret
+   * holding the credentials. The role may read exactly that secret.
+   */
+  readonly authentication: KafkaAuthentication;
+
+  /**
+   * The root CA certificate (PEM, `{"certificate": "..."}`) of brokers whose TLS certificates a
+   * private CA signed. The role may read exactly that secret.
+   *
+   * @default - none: the brokers' certificates are publicly trusted
+   */
+  readonly serverRootCaSecret?: secretsmanager.ISecret;
+
+  /**
+   * Subnets and security groups from which the brokers are reachable (the ESM's `VPC_SUBNET` and
+   * `VPC_SECURITY_GROUP`); the mapping's network interfaces go there, and the role may create and
+   * delete network interfaces only there. The subnets need a route to Lambda, STS (and SQS or
+   * Secrets Manager) APIs: a NAT gateway or interface endpoints.
+   *
+   * @default - none: the pollers reach the brokers over the internet, and the role has no EC2 action
+   */
+  readonly network?: KafkaClusterNetwork;
+}
+
+/**
+ * What a Kafka trigger ({@link IdempotentKafkaConsumer.addMskTrigger},
+ * {@link IdempotentKafkaConsumer.addSelfManagedKafkaTrigger}) created.
  *
  * @example
  * ```ts
  * const { consumerGroupIds } = consumer.addMskTrigger({ clusterArn });
  * ```
  */
-export interface MskTrigger {
+export interface KafkaTrigger {
   /** One event source mapping per topic. */
   readonly eventSourceMappings: readonly lambda.EventSourceMapping[];
-  /** The policy of the mappings (network interfaces, cluster, topics, groups); each mapping waits for it. */
+  /** The policy of the mappings (network interfaces, cluster, topics, groups, secrets, registry); each mapping waits for it. */
   readonly eventSourceMappingPolicy: iam.Policy;
   /** The consumer group id of each topic's mapping, by topic. */
   readonly consumerGroupIds: Readonly<Record<string, string>>;
@@ -364,20 +474,32 @@ export interface IdempotentKafkaConsumerProps extends ConsumerAlarmsOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Whether stack traces name the TypeScript source: esbuild emits a linked source map
+   * (`index.js.map`) and the function runs with `NODE_OPTIONS=--enable-source-maps`. It costs cold-start
+   * time: with the flag Node reads and parses the bundle's whole source map when it loads the bundle
+   * (megabytes of JSON for a minified bundle that includes the AWS SDK) and maps every frame of every
+   * `Error.stack` it formats; the map also enlarges the package Lambda downloads at init. Off, the
+   * bundle has neither map nor flag, and stack traces name minified positions of `index.js`.
+   *
+   * @default false
+   */
+  readonly enableSourceMaps?: boolean;
+
+  /**
    * The escape hatch: any other `NodejsFunction` setting (handler name, bundling options,
    * ephemeral storage, ...), merged last over the construct's defaults.
    *
-   * @default - the construct's defaults: handler `handler`, arm64, esbuild minified with source maps
-   * and the AWS SDK from the lockfile
+   * @default - the construct's defaults: handler `handler`, arm64, esbuild minified (source maps as
+   * `enableSourceMaps` says) and the AWS SDK from the lockfile
    */
   readonly functionProps?: ConsumerFunctionProps;
 }
 
 /**
  * One idempotent Kafka consumer, built from its manifest: a Node.js Lambda function (arm64, bundled
- * locally by esbuild, minified, with source maps), its log group, least-privilege IAM, and its
+ * locally by esbuild, minified, source maps on request), its log group, least-privilege IAM, and its
  * alarms ({@link ConsumerAlarms}: errors, throttles, dead-lettered records). {@link addMskTrigger}
- * adds the Kafka trigger (one event source mapping per topic, deliberate error handling, its own
+ * (or {@link addSelfManagedKafkaTrigger}) adds the Kafka trigger (one event source mapping per topic, deliberate error handling, its own
  * scoped policy, an offset-lag alarm); without it the function is invoked directly (the LocalStack
  * variant).
  *
@@ -415,7 +537,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
   public readonly alarms: ConsumerAlarms;
   private readonly reportBatchItemFailures: boolean;
   private readonly deadLetterQueue: sqs.IQueue;
-  private trigger: MskTrigger | undefined;
+  private trigger: KafkaTrigger | undefined;
 
   constructor(scope: Construct, id: string, props: IdempotentKafkaConsumerProps) {
     super(scope, id);
@@ -444,6 +566,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
     this.logGroup.grantWrite(this.role);
 
     const { bundling, ...functionProps } = props.functionProps ?? {};
+    const enableSourceMaps = props.enableSourceMaps ?? false;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry ?? path.join(REPO_ROOT, 'functions', this.serviceName, 'handler.ts'),
       handler: 'handler',
@@ -462,8 +585,8 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
       bundling: {
         forceDockerBundling: false,
         minify: true,
-        sourceMap: true,
-        sourcesContent: false,
+        sourceMap: enableSourceMaps,
+        ...(enableSourceMaps ? { sourcesContent: false } : {}),
         // Ship the SDK versions from the lockfile, the ones the layer is tested with.
         bundleAwsSDK: true,
         ...bundling,
@@ -480,7 +603,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
           : {}),
         [ENV.PARTIAL_BATCH_RESPONSE]: String(this.reportBatchItemFailures),
         [ENV.FAILURE_MODE]: props.failureMode ?? 'fail-closed',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
     });
 
@@ -495,36 +618,27 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
     this.acknowledgeChoices(props);
   }
 
-  /** The Kafka trigger, once {@link addMskTrigger} has added it. */
-  public get mskTrigger(): MskTrigger | undefined {
+  /** The Kafka trigger, once {@link addMskTrigger} or {@link addSelfManagedKafkaTrigger} has added it. */
+  public get kafkaTrigger(): KafkaTrigger | undefined {
     return this.trigger;
   }
 
   /**
-   * Adds the Kafka trigger: one event source mapping per topic (`lambda.EventSourceMapping` with the
-   * settings `ManagedKafkaEventSource` would pass, under the same construct ids, so deployed mappings
-   * keep their logical ids), each joining `<consumerGroupId>.<topic>`, exhausted batches to the
-   * dead-letter queue; the scoped `EventSourceMappingPolicy` they need (each mapping waits for it,
-   * since Lambda checks the role when it creates the mapping), and the offset-lag alarm. Once per
-   * consumer.
+   * Adds the Kafka trigger on Amazon MSK: one event source mapping per topic (`lambda.EventSourceMapping`
+   * with the settings `ManagedKafkaEventSource` would pass, under the same construct ids, so deployed
+   * mappings keep their logical ids), each joining `<consumerGroupId>.<topic>`, exhausted batches to
+   * the dead-letter queue (or `onFailureTopic`); the scoped `EventSourceMappingPolicy` they need (each
+   * mapping waits for it, since Lambda checks the role when it creates the mapping), and the
+   * offset-lag alarm. One trigger per consumer.
    *
    * @example
    * ```ts
    * consumer.addMskTrigger({ clusterArn, clusterNetwork: { subnetIds, securityGroupIds }, batchSize: 200 });
    * ```
    */
-  public addMskTrigger(props: MskTriggerProps): MskTrigger {
-    if (this.trigger) {
-      throw new Error(
-        `${this.node.path}: addMskTrigger was called already: one trigger per consumer, with all its topics`,
-      );
-    }
-    const trigger: ResolvedMskTriggerProps = {
-      ...props,
-      topics: props.topics ?? this.manifest.topics,
-      consumerGroupId: props.consumerGroupId ?? this.serviceName,
-    };
-    validateProps(this, 'addMskTrigger', trigger, MSK_TRIGGER_RULES);
+  public addMskTrigger(props: MskTriggerProps): KafkaTrigger {
+    const trigger = this.resolveTrigger('addMskTrigger', props);
+    validateProps(this, 'addMskTrigger', trigger, [...KAFKA_TRIGGER_RULES, ...MSK_TRIGGER_RULES]);
     if (trigger.clusterNetwork === undefined) {
       Annotations.of(this).addWarningV2(
         CLUSTER_NETWORK_WARNING_ID,
@@ -533,40 +647,138 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
           'groups (for the app: -c clusterSubnetIds=... -c clusterSecurityGroupIds=...).',
       );
     }
+    const authentication = trigger.authentication ?? { method: KafkaAuthMethod.IAM };
+    return this.addKafkaTrigger(trigger, {
+      grants: {
+        kind: 'msk',
+        clusterArn: trigger.clusterArn,
+        authMethod: authentication.method,
+        ...(trigger.clusterNetwork ? { clusterNetwork: trigger.clusterNetwork } : {}),
+      },
+      mappingId: (topic) => `KafkaEventSource:${Names.nodeUniqueId(this.function.node)}${topic}`,
+      mapping: {
+        eventSourceArn: trigger.clusterArn,
+        sourceAccessConfigurations: sourceAccessConfigurations({ authentication }),
+      },
+      secrets: triggerSecrets({ ...trigger, authentication }),
+    });
+  }
 
+  /**
+   * Adds the Kafka trigger on a self-managed cluster (`SelfManagedEventSource`, as
+   * `SelfManagedKafkaEventSource` would set it): one event source mapping per topic, authenticated
+   * with a secret (SASL/SCRAM or mTLS), in the given subnets and security groups or over the
+   * internet; otherwise as {@link addMskTrigger}. The role may read exactly the trigger's secrets,
+   * and manage network interfaces only in its subnets; it gets no `kafka:` or `kafka-cluster:` action.
+   *
+   * @example
+   * ```ts
+   * consumer.addSelfManagedKafkaTrigger({
+   *   bootstrapServers: ['b-1.kafka.internal:9096', 'b-2.kafka.internal:9096'],
+   *   authentication: { method: 'SASL_SCRAM_512', secret },
+   *   network: { subnetIds, securityGroupIds },
+   * });
+   * ```
+   */
+  public addSelfManagedKafkaTrigger(props: SelfManagedKafkaTriggerProps): KafkaTrigger {
+    const trigger = this.resolveTrigger('addSelfManagedKafkaTrigger', props);
+    validateProps(this, 'addSelfManagedKafkaTrigger', trigger, [
+      ...KAFKA_TRIGGER_RULES,
+      ...SELF_MANAGED_KAFKA_TRIGGER_RULES,
+    ]);
+    return this.addKafkaTrigger(trigger, {
+      grants: { kind: 'self-managed', ...(trigger.network ? { network: trigger.network } : {}) },
+      mappingId: (topic) => `SelfManagedKafkaEventSource:${topic}`,
+      mapping: {
+        kafkaBootstrapServers: [...trigger.bootstrapServers],
+        sourceAccessConfigurations: sourceAccessConfigurations({
+          authentication: trigger.authentication,
+          ...(trigger.serverRootCaSecret ? { serverRootCaSecret: trigger.serverRootCaSecret } : {}),
+          ...(trigger.network ? { selfManagedNetwork: trigger.network } : {}),
+        }),
+      },
+      secrets: triggerSecrets(trigger),
+    });
+  }
+
+  /** The trigger's props with the manifest's defaults filled in, once per consumer. */
+  private resolveTrigger<T extends KafkaTriggerOptions>(
+    subject: string,
+    props: T,
+  ): T & ResolvedKafkaTriggerProps {
+    if (this.trigger) {
+      throw new Error(
+        `${this.node.path}: ${subject} was called already: one trigger per consumer, with all its topics`,
+      );
+    }
+    return {
+      ...props,
+      topics: props.topics ?? this.manifest.topics,
+      consumerGroupId: props.consumerGroupId ?? this.serviceName,
+      codec: manifestCodec(this.manifest),
+    };
+  }
+
+  /** What both triggers share: the mappings with their error handling, the policy, the lag alarm. */
+  private addKafkaTrigger(
+    trigger: ResolvedKafkaTriggerProps,
+    source: {
+      readonly grants: KafkaTriggerSource;
+      readonly mappingId: (topic: string) => string;
+      readonly mapping: Pick<
+        lambda.EventSourceMappingOptions,
+        'eventSourceArn' | 'kafkaBootstrapServers' | 'sourceAccessConfigurations'
+      >;
+      readonly secrets: readonly secretsmanager.ISecret[];
+    },
+  ): KafkaTrigger {
     const subscriptions = trigger.topics.map((topic) => ({
       topic,
       groupId: `${trigger.consumerGroupId}.${topic}`,
     }));
+    const grants: KafkaTriggerGrants = {
+      source: source.grants,
+      subscriptions,
+      secrets: source.secrets,
+      ...(trigger.onFailureTopic !== undefined ? { onFailureTopic: trigger.onFailureTopic } : {}),
+      ...(trigger.schemaRegistry?.type === 'glue'
+        ? { glueRegistryArn: trigger.schemaRegistry.registryArn }
+        : {}),
+    };
     const policy = new iam.Policy(this, 'EventSourceMappingPolicy', {
       roles: [this.role],
-      statements: mskTriggerStatements(this, { ...trigger, subscriptions }),
+      statements: kafkaTriggerStatements(this, grants),
     });
-    acknowledgeMskTriggerPolicy(policy, trigger.clusterNetwork);
+    acknowledgeKafkaTriggerPolicy(policy, grants);
 
-    const onFailure = new SqsDlq(this.deadLetterQueue);
+    const onFailure =
+      trigger.onFailureTopic !== undefined
+        ? new KafkaDlq(trigger.onFailureTopic)
+        : new SqsDlq(this.deadLetterQueue);
+    const schemaRegistry =
+      trigger.schemaRegistry &&
+      schemaRegistryConfig(trigger.schemaRegistry, TRIGGER_DEFAULTS.schemaValidation);
     const eventSourceMappings = subscriptions.map(({ topic, groupId }) => {
-      const mapping = this.function.addEventSourceMapping(
-        `KafkaEventSource:${Names.nodeUniqueId(this.function.node)}${topic}`,
-        {
-          eventSourceArn: trigger.clusterArn,
-          kafkaTopic: topic,
-          kafkaConsumerGroupId: groupId,
-          startingPosition:
-            trigger.startingPosition ?? lambda.StartingPosition[TRIGGER_DEFAULTS.startingPosition],
-          batchSize: trigger.batchSize ?? TRIGGER_DEFAULTS.batchSize,
-          maxBatchingWindow: trigger.maxBatchingWindow,
-          retryAttempts: trigger.retryAttempts ?? TRIGGER_DEFAULTS.retryAttempts,
-          bisectBatchOnError: trigger.bisectBatchOnError ?? TRIGGER_DEFAULTS.bisectBatchOnError,
-          maxRecordAge: trigger.maxRecordAge,
-          reportBatchItemFailures: this.reportBatchItemFailures,
-          onFailure,
-          provisionedPollerConfig: trigger.provisionedPollerConfig ?? {
-            minimumPollers: 1,
-            maximumPollers: 2,
-          },
+      const mapping = this.function.addEventSourceMapping(source.mappingId(topic), {
+        ...source.mapping,
+        kafkaTopic: topic,
+        kafkaConsumerGroupId: groupId,
+        startingPosition:
+          trigger.startingPosition ?? lambda.StartingPosition[TRIGGER_DEFAULTS.startingPosition],
+        batchSize: trigger.batchSize ?? TRIGGER_DEFAULTS.batchSize,
+        maxBatchingWindow: trigger.maxBatchingWindow,
+        retryAttempts: trigger.retryAttempts ?? TRIGGER_DEFAULTS.retryAttempts,
+        bisectBatchOnError: trigger.bisectBatchOnError ?? TRIGGER_DEFAULTS.bisectBatchOnError,
+        maxRecordAge: trigger.maxRecordAge,
+        reportBatchItemFailures: this.reportBatchItemFailures,
+        onFailure,
+        provisionedPollerConfig: trigger.provisionedPollerConfig ?? {
+          minimumPollers: TRIGGER_DEFAULTS.minimumPollers,
+          maximumPollers: TRIGGER_DEFAULTS.maximumPollers,
         },
-      );
+        ...(trigger.filters ? { filters: trigger.filters.map((filter) => ({ ...filter })) } : {}),
+        ...(schemaRegistry ? { schemaRegistryConfig: schemaRegistry } : {}),
+      });
       mapping.node.addDependency(policy);
       return mapping;
     });
@@ -575,7 +787,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
       eventSourceMappings,
       eventSourceMappingPolicy: policy,
       consumerGroupIds: Object.fromEntries(subscriptions.map(({ topic, groupId }) => [topic, groupId])),
-      offsetLagAlarm: this.alarms.addOffsetLagAlarm(props),
+      offsetLagAlarm: this.alarms.addOffsetLagAlarm(trigger),
     };
     return this.trigger;
   }

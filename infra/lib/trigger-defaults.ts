@@ -30,4 +30,12 @@ export const TRIGGER_DEFAULTS = {
   memorySize: 512,
   /** Invocation payload cap of the ESM, bytes (6 MB). */
   maxPayloadBytes: 6 * 1024 * 1024,
+  /** `ProvisionedPollerConfig.MinimumPollers` (the error-handling controls need provisioned mode). */
+  minimumPollers: 1,
+  /** `ProvisionedPollerConfig.MaximumPollers`. */
+  maximumPollers: 2,
+  /** The parts of a record a schema registry validates (`SchemaValidationConfigs`) when a registry is set. */
+  schemaValidation: ['VALUE'],
+  /** Most `FilterCriteria` patterns per mapping: Lambda's default quota (a quota increase allows up to 10). */
+  maxFilters: 5,
 } as const;

@@ -8,10 +8,17 @@
  * `NodejsFunction` rejects a runtime that is not Node.js; `NodejsFunction` also rejects a missing entry.
  */
 import { Duration, Token } from 'aws-cdk-lib';
-import { ENV, type TableAction } from '../../shared/internal';
+import { type ConsumerManifest, ENV, type TableAction } from '../../shared/internal';
 import type { ConsumerAlarmsOptions, OffsetLagAlarmProps } from '../constructs/consumer-alarms';
-import type { IdempotentKafkaConsumerProps, MskTriggerProps } from '../constructs/idempotent-kafka-consumer';
+import type {
+  IdempotentKafkaConsumerProps,
+  KafkaTriggerOptions,
+  MskTriggerProps,
+  SelfManagedKafkaTriggerProps,
+} from '../constructs/idempotent-kafka-consumer';
 import { clusterArnMessage, isClusterArn } from './kafka-arns';
+import type { KafkaAuthentication, KafkaAuthMethod, KafkaClusterNetwork } from './kafka-source';
+import { TRIGGER_DEFAULTS } from './trigger-defaults';
 import { durationRule, eachRule, integerRule, nonEmptyRule, type ValidationRule } from './validate';
 
 /**
@@ -187,46 +194,111 @@ export const OFFSET_LAG_THRESHOLD_RULE: ValidationRule<OffsetLagAlarmProps> = in
   Number.MAX_SAFE_INTEGER,
 );
 
-/** The trigger's props with the manifest's defaults filled in. */
-export type ResolvedMskTriggerProps = MskTriggerProps & {
-  readonly topics: readonly string[];
-  readonly consumerGroupId: string;
-};
-
-const repeatedTopic = ({ topics }: ResolvedMskTriggerProps) =>
-  Token.isUnresolved(topics) ? undefined : topics.find((topic, index) => topics.indexOf(topic) !== index);
-
 /**
- * The rules of `addMskTrigger`'s props.
+ * The manifest's record format as the trigger's rules read it. Read structurally until
+ * `ConsumerManifest` has its `codec` (`CodecSpec`, from the codecs branch); then type it as
+ * `manifest.codec`.
  *
  * @example
  * ```ts
- * validateProps(this, 'addMskTrigger', resolved, MSK_TRIGGER_RULES);
+ * manifestCodec(manifest)?.wire; // 'esm-json'
  * ```
  */
-export const MSK_TRIGGER_RULES: readonly ValidationRule<ResolvedMskTriggerProps>[] = [
-  {
-    condition: ({ clusterArn }) => !isClusterArn(clusterArn),
-    message: ({ clusterArn }) => clusterArnMessage(clusterArn),
-  },
-  nonEmptyRule('clusterNetwork.subnetIds', (p) => p.clusterNetwork?.subnetIds, 'subnet'),
-  eachRule(
-    'clusterNetwork.subnetIds[]',
-    (p) => p.clusterNetwork?.subnetIds,
-    (id) => SUBNET_ID_PATTERN.test(id),
-    'must look like subnet-<hex>',
-  ),
-  nonEmptyRule(
-    'clusterNetwork.securityGroupIds',
-    (p) => p.clusterNetwork?.securityGroupIds,
-    'security group',
-  ),
-  eachRule(
-    'clusterNetwork.securityGroupIds[]',
-    (p) => p.clusterNetwork?.securityGroupIds,
-    (id) => SECURITY_GROUP_ID_PATTERN.test(id),
-    'must look like sg-<hex>',
-  ),
+export function manifestCodec(manifest: ConsumerManifest): ManifestCodec | undefined {
+  return (manifest as { readonly codec?: ManifestCodec }).codec;
+}
+
+/**
+ * The part of a manifest's `codec` the trigger's rules read.
+ *
+ * @example
+ * ```ts
+ * const codec: ManifestCodec = { kind: 'avro', wire: 'raw' };
+ * ```
+ */
+export interface ManifestCodec {
+  readonly kind?: string;
+  readonly wire?: string;
+}
+
+/** A trigger's props with the manifest's defaults filled in, and the manifest's codec. */
+export type ResolvedKafkaTriggerProps = KafkaTriggerOptions & {
+  readonly topics: readonly string[];
+  readonly consumerGroupId: string;
+  readonly codec: ManifestCodec | undefined;
+};
+
+/** The first item a list holds twice (an absent or unresolved list has none). */
+const repeated = <T>(list: readonly T[] | undefined): T | undefined =>
+  list === undefined || Token.isUnresolved(list)
+    ? undefined
+    : list.find((item, index) => list.indexOf(item) !== index);
+
+/** A list names each item once: `<name> must name each <what> once, got "<item>" twice`. */
+const onceRule = <P>(
+  name: string,
+  list: (p: P) => readonly string[] | undefined,
+  what: string,
+): ValidationRule<P> => ({
+  condition: (p) => repeated(list(p)) !== undefined,
+  message: (p) => `${name} must name each ${what} once, got "${repeated(list(p))}" twice`,
+});
+
+/** A value for a message: JSON, cut to 80 characters (a filter pattern may be long). */
+const shown = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+/** The first filter that is not `{ pattern: <JSON object text> }`, with its index. */
+const badFilter = ({ filters }: ResolvedKafkaTriggerProps) => {
+  if (filters === undefined || Token.isUnresolved(filters)) return undefined;
+  const index = filters.findIndex((filter) => {
+    const keys = Object.keys(filter);
+    const pattern = filter.pattern;
+    if (keys.length !== 1 || typeof pattern !== 'string') return true;
+    if (Token.isUnresolved(pattern)) return false;
+    try {
+      const parsed: unknown = JSON.parse(pattern);
+      return typeof parsed !== 'object' || parsed === null || Array.isArray(parsed);
+    } catch {
+      return true;
+    }
+  });
+  return index === -1 ? undefined : { index, filter: filters[index] };
+};
+
+/** What the manifest's codec must be for the registry's record format (AWS: SOURCE strips the schema header). */
+const WIRE_OF_RECORD_FORMAT = { JSON: 'esm-json', SOURCE: 'raw' } as const;
+
+const codecMismatch = (p: ResolvedKafkaTriggerProps) => {
+  const registry = p.schemaRegistry;
+  if (registry === undefined) return p.codec?.wire === 'esm-json' ? 'no-registry' : undefined;
+  const wire = WIRE_OF_RECORD_FORMAT[registry.eventRecordFormat];
+  const binary = p.codec?.kind === 'avro' || p.codec?.kind === 'protobuf';
+  return binary && p.codec?.wire === wire ? undefined : wire;
+};
+
+const describeCodec = (codec: ManifestCodec | undefined) =>
+  codec === undefined
+    ? 'none (the envelope)'
+    : `${codec.kind}${codec.wire !== undefined ? ` with wire "${codec.wire}"` : ''}`;
+
+/** An AWS Glue registry ARN. */
+const GLUE_REGISTRY_ARN_PATTERN =
+  /^arn:aws[a-zA-Z-]*:glue:[a-z0-9-]+:\d{12}:registry\/[a-zA-Z0-9_$#-]{1,255}$/;
+
+/**
+ * The rules every Kafka trigger's props share (`addMskTrigger`, `addSelfManagedKafkaTrigger`): topics,
+ * batch size, lag threshold, filters, the Kafka on-failure topic, the schema registry and its
+ * agreement with the manifest's codec.
+ *
+ * @example
+ * ```ts
+ * validateProps(this, 'addMskTrigger', resolved, [...KAFKA_TRIGGER_RULES, ...MSK_TRIGGER_RULES]);
+ * ```
+ */
+export const KAFKA_TRIGGER_RULES: readonly ValidationRule<ResolvedKafkaTriggerProps>[] = [
   nonEmptyRule('topics', (p) => p.topics, 'topic'),
   eachRule(
     'topics[]',
@@ -234,10 +306,175 @@ export const MSK_TRIGGER_RULES: readonly ValidationRule<ResolvedMskTriggerProps>
     (topic) => TOPIC_PATTERN.test(topic),
     'must be 1 to 249 letters, digits, ".", "_" and "-"',
   ),
-  {
-    condition: (p) => repeatedTopic(p) !== undefined,
-    message: (p) => `topics must name each topic once, got "${repeatedTopic(p)}" twice`,
-  },
+  onceRule('topics', (p) => p.topics, 'topic'),
   integerRule('batchSize', (p) => p.batchSize, 1, 10_000),
   OFFSET_LAG_THRESHOLD_RULE,
+  {
+    condition: ({ filters }) =>
+      filters !== undefined && !Token.isUnresolved(filters) && filters.length > TRIGGER_DEFAULTS.maxFilters,
+    message: ({ filters }) =>
+      `filters must hold at most ${TRIGGER_DEFAULTS.maxFilters} patterns (Lambda's default quota per event source mapping), ` +
+      `got ${filters?.length}: merge patterns (one pattern may list several values per field)`,
+  },
+  {
+    condition: (p) => badFilter(p) !== undefined,
+    message: (p) =>
+      `filters[${badFilter(p)?.index}] must be { pattern: <JSON object text> }, as lambda.FilterCriteria.filter({ ... }) builds it, ` +
+      `got ${shown(badFilter(p)?.filter)}`,
+  },
+  {
+    condition: ({ onFailureTopic }) =>
+      onFailureTopic !== undefined &&
+      !Token.isUnresolved(onFailureTopic) &&
+      !TOPIC_PATTERN.test(onFailureTopic),
+    message: ({ onFailureTopic }) =>
+      `onFailureTopic must be a topic name of 1 to 249 letters, digits, ".", "_" and "-" (the cluster's own topic; not a kafka:// URI), got ${JSON.stringify(onFailureTopic)}`,
+  },
+  {
+    condition: ({ onFailureTopic, topics }) =>
+      onFailureTopic !== undefined && !Token.isUnresolved(topics) && topics.includes(onFailureTopic),
+    message: ({ onFailureTopic }) =>
+      `onFailureTopic must not be one of the topics the trigger reads (Lambda refuses a destination equal to its source), got "${onFailureTopic}": ` +
+      'use a dead-letter topic of its own, such as "<topic>.dlt"',
+  },
+  {
+    condition: ({ schemaRegistry: r }) =>
+      r?.type === 'glue' &&
+      !Token.isUnresolved(r.registryArn) &&
+      !GLUE_REGISTRY_ARN_PATTERN.test(r.registryArn),
+    message: ({ schemaRegistry: r }) =>
+      `schemaRegistry.registryArn must look like arn:aws:glue:<region>:<account>:registry/<name>, got ${JSON.stringify(r?.type === 'glue' ? r.registryArn : undefined)}`,
+  },
+  {
+    condition: ({ schemaRegistry: r }) =>
+      r?.type === 'confluent' && !Token.isUnresolved(r.url) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(r.url),
+    message: ({ schemaRegistry: r }) =>
+      `schemaRegistry.url must be the registry's http(s) URL, got ${JSON.stringify(r?.type === 'confluent' ? r.url : undefined)}`,
+  },
+  {
+    condition: ({ schemaRegistry: r }) =>
+      r !== undefined && r.eventRecordFormat !== 'JSON' && r.eventRecordFormat !== 'SOURCE',
+    message: ({ schemaRegistry: r }) =>
+      `schemaRegistry.eventRecordFormat must be "JSON" or "SOURCE", got ${JSON.stringify(r?.eventRecordFormat)}`,
+  },
+  nonEmptyRule('schemaRegistry.validate', (p) => p.schemaRegistry?.validate, 'attribute (KEY or VALUE)'),
+  eachRule(
+    'schemaRegistry.validate[]',
+    (p) => p.schemaRegistry?.validate,
+    (attribute) => attribute === 'KEY' || attribute === 'VALUE',
+    'must be "KEY" or "VALUE"',
+  ),
+  onceRule('schemaRegistry.validate', (p) => p.schemaRegistry?.validate, 'attribute'),
+  {
+    condition: (p) => codecMismatch(p) !== undefined,
+    message: (p) => {
+      const wire = codecMismatch(p);
+      if (wire === 'no-registry') {
+        return (
+          'the manifest\'s codec has wire "esm-json", which only the event source mapping\'s schema-registry integration produces, ' +
+          "but the trigger has no schemaRegistry: set schemaRegistry with eventRecordFormat: 'JSON', or change the codec's wire"
+        );
+      }
+      return (
+        `schemaRegistry.eventRecordFormat "${p.schemaRegistry?.eventRecordFormat}" delivers ` +
+        (wire === 'esm-json'
+          ? 'each record decoded to JSON'
+          : 'each record in its source encoding with the schema header removed (the schema id in valueSchemaMetadata)') +
+        `, so the manifest's codec must be avro or protobuf with wire "${wire}", got ${describeCodec(p.codec)}: ` +
+        `set codec: { kind: 'avro' | 'protobuf', wire: '${wire}' } in the manifest, or change eventRecordFormat`
+      );
+    },
+  },
+];
+
+const networkRules = <T>(
+  name: string,
+  network: (p: T) => KafkaClusterNetwork | undefined,
+): ValidationRule<T>[] => [
+  nonEmptyRule(`${name}.subnetIds`, (p: T) => network(p)?.subnetIds, 'subnet'),
+  eachRule(
+    `${name}.subnetIds[]`,
+    (p: T) => network(p)?.subnetIds,
+    (id) => SUBNET_ID_PATTERN.test(id),
+    'must look like subnet-<hex>',
+  ),
+  nonEmptyRule(`${name}.securityGroupIds`, (p: T) => network(p)?.securityGroupIds, 'security group'),
+  eachRule(
+    `${name}.securityGroupIds[]`,
+    (p: T) => network(p)?.securityGroupIds,
+    (id) => SECURITY_GROUP_ID_PATTERN.test(id),
+    'must look like sg-<hex>',
+  ),
+];
+
+const authRules = <T extends { readonly authentication?: KafkaAuthentication }>(
+  allowed: readonly KafkaAuthMethod[],
+  where: string,
+): ValidationRule<T>[] => [
+  {
+    condition: ({ authentication }) =>
+      authentication !== undefined && !allowed.includes(authentication.method),
+    message: ({ authentication }) =>
+      `authentication.method must be one of ${allowed.join(', ')} for ${where}, got ${JSON.stringify(authentication?.method)}`,
+  },
+  {
+    condition: ({ authentication }) =>
+      authentication !== undefined && authentication.method !== 'IAM' && authentication.secret === undefined,
+    message: ({ authentication }) =>
+      `authentication.secret is required with method ${authentication?.method}: the Secrets Manager secret with the credentials ` +
+      '(SASL/SCRAM: {"username","password"}; MTLS: {"certificate","privateKey"})',
+  },
+  {
+    condition: ({ authentication }) =>
+      authentication?.method === 'IAM' && authentication.secret !== undefined,
+    message: () =>
+      'authentication.secret must not be set with method IAM: the execution role is the identity',
+  },
+];
+
+/**
+ * The rules of `addMskTrigger`'s own props (beside {@link KAFKA_TRIGGER_RULES}).
+ *
+ * @example
+ * ```ts
+ * validateProps(this, 'addMskTrigger', resolved, [...KAFKA_TRIGGER_RULES, ...MSK_TRIGGER_RULES]);
+ * ```
+ */
+export const MSK_TRIGGER_RULES: readonly ValidationRule<MskTriggerProps>[] = [
+  {
+    condition: ({ clusterArn }) => !isClusterArn(clusterArn),
+    message: ({ clusterArn }) => clusterArnMessage(clusterArn),
+  },
+  ...networkRules<MskTriggerProps>('clusterNetwork', (p) => p.clusterNetwork),
+  ...authRules<MskTriggerProps>(
+    ['IAM', 'SASL_SCRAM_512', 'MTLS'],
+    'Amazon MSK (SCRAM-SHA-256 is self-managed only)',
+  ),
+];
+
+/** `host:port` of a broker: a DNS name or IPv4 address, and a port. */
+const BOOTSTRAP_SERVER_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?:\d{1,5}$/;
+
+/**
+ * The rules of `addSelfManagedKafkaTrigger`'s own props (beside {@link KAFKA_TRIGGER_RULES}).
+ *
+ * @example
+ * ```ts
+ * validateProps(this, 'addSelfManagedKafkaTrigger', resolved, [...KAFKA_TRIGGER_RULES, ...SELF_MANAGED_KAFKA_TRIGGER_RULES]);
+ * ```
+ */
+export const SELF_MANAGED_KAFKA_TRIGGER_RULES: readonly ValidationRule<SelfManagedKafkaTriggerProps>[] = [
+  nonEmptyRule('bootstrapServers', (p) => p.bootstrapServers, 'broker (host:port)'),
+  eachRule(
+    'bootstrapServers[]',
+    (p) => p.bootstrapServers,
+    (server) => BOOTSTRAP_SERVER_PATTERN.test(server),
+    'must be host:port (a DNS name or IPv4 address, and a port)',
+  ),
+  onceRule('bootstrapServers', (p) => p.bootstrapServers, 'broker'),
+  ...networkRules<SelfManagedKafkaTriggerProps>('network', (p) => p.network),
+  ...authRules<SelfManagedKafkaTriggerProps>(
+    ['SASL_SCRAM_256', 'SASL_SCRAM_512', 'MTLS'],
+    'a self-managed cluster (IAM auth is MSK only)',
+  ),
 ];

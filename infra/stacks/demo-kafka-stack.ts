@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import type { Construct } from 'constructs';
-import type { KafkaClusterNetwork } from '../lib/msk-trigger-policy';
+import type { KafkaClusterNetwork } from '../lib/kafka-source';
 
 /**
  * Port of MSK's IAM (SASL/IAM over TLS) listener.

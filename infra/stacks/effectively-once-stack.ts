@@ -1,5 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { MANIFESTS } from '../../functions/manifests';
 import type { ConsumerManifest } from '../../shared/internal';
@@ -8,7 +10,7 @@ import { ConsumerTable } from '../constructs/consumer-table';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { IdempotencyTable } from '../constructs/idempotency-table';
 import { DEFAULT_METRICS_NAMESPACE, IdempotentKafkaConsumer } from '../constructs/idempotent-kafka-consumer';
-import type { KafkaClusterNetwork } from '../lib/msk-trigger-policy';
+import type { KafkaAuthentication, KafkaAuthMethod, KafkaClusterNetwork } from '../lib/kafka-source';
 import { functionNameOutputKey, STACK_OUTPUTS } from '../stack-outputs';
 
 /**
@@ -28,12 +30,36 @@ export interface EffectivelyOnceStackProps extends StackProps {
   readonly clusterArn?: string;
 
   /**
-   * The cluster's subnets and security groups: the event source mappings' network interfaces may be
-   * created and deleted there only.
+   * The brokers of a self-managed Kafka cluster to consume from (`host:port` each), in place of
+   * `clusterArn`; `kafkaAuthentication` is then required.
    *
-   * @default - anywhere in this account and region (see `MskTriggerProps.clusterNetwork`)
+   * @default - none: MSK (`clusterArn`), or no trigger
+   */
+  readonly bootstrapServers?: readonly string[];
+
+  /**
+   * The cluster's subnets and security groups: the event source mappings' network interfaces may be
+   * created and deleted there only (for a self-managed cluster: where its brokers are reachable from).
+   *
+   * @default - MSK: anywhere in this account and region (see `MskTriggerProps.clusterNetwork`);
+   * self-managed: none, the brokers are reached over the internet
    */
   readonly clusterNetwork?: KafkaClusterNetwork;
+
+  /**
+   * How the pollers authenticate, with the secrets as ARNs (imported into this stack).
+   *
+   * @default - IAM for MSK; required for a self-managed cluster
+   */
+  readonly kafkaAuthentication?: KafkaAuthenticationArns;
+
+  /**
+   * A Kafka topic of the same cluster as every mapping's on-failure destination, in place of the
+   * dead-letter queue (see `KafkaTriggerOptions.onFailureTopic`).
+   *
+   * @default - the dead-letter queue
+   */
+  readonly onFailureTopic?: string;
 
   /**
    * Action of every alarm (the consumers' and the dead-letter queue's), for example an `SnsAction`.
@@ -107,6 +133,13 @@ export class EffectivelyOnceStack extends Stack {
     });
     const spill = this.deadLetterQueue.spillBucket;
 
+    if (props.clusterArn && props.bootstrapServers) {
+      throw new TypeError(
+        `${this.node.path}: clusterArn and bootstrapServers are mutually exclusive: pick one cluster`,
+      );
+    }
+    const auth = props.kafkaAuthentication && importKafkaAuthentication(this, props.kafkaAuthentication);
+
     const consumers = new Map<string, IdempotentKafkaConsumer>();
     const tables = new Map<string, Readonly<Record<string, ConsumerTable>>>();
     for (const manifest of props.manifests ?? MANIFESTS) {
@@ -126,10 +159,26 @@ export class EffectivelyOnceStack extends Stack {
         removalPolicy,
         ...alarmAction,
       });
+      const onFailure = props.onFailureTopic !== undefined ? { onFailureTopic: props.onFailureTopic } : {};
       if (props.clusterArn) {
         consumer.addMskTrigger({
           clusterArn: props.clusterArn,
           ...(props.clusterNetwork ? { clusterNetwork: props.clusterNetwork } : {}),
+          ...(auth ? { authentication: auth.authentication } : {}),
+          ...onFailure,
+        });
+      } else if (props.bootstrapServers) {
+        if (!auth) {
+          throw new TypeError(
+            `${this.node.path}: bootstrapServers needs kafkaAuthentication (SASL_SCRAM_256, SASL_SCRAM_512 or MTLS, with the secret's ARN)`,
+          );
+        }
+        consumer.addSelfManagedKafkaTrigger({
+          bootstrapServers: props.bootstrapServers,
+          authentication: auth.authentication,
+          ...(auth.serverRootCaSecret ? { serverRootCaSecret: auth.serverRootCaSecret } : {}),
+          ...(props.clusterNetwork ? { network: props.clusterNetwork } : {}),
+          ...onFailure,
         });
       }
       consumers.set(manifest.service, consumer);
@@ -168,4 +217,59 @@ function tableId(consumerId: string, variable: string, index: number): string {
     .map((part) => part.charAt(0) + part.slice(1).toLowerCase())
     .join('');
   return `${consumerId}${stem}Table`;
+}
+
+/**
+ * A Kafka trigger's authentication by ARNs, as the app's context gives it.
+ *
+ * @example
+ * ```ts
+ * const auth: KafkaAuthenticationArns = { method: 'SASL_SCRAM_512', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-AbCdEf' };
+ * ```
+ */
+export interface KafkaAuthenticationArns {
+  /** How the pollers authenticate. */
+  readonly method: KafkaAuthMethod;
+  /**
+   * Complete ARN of the secret with the credentials (with its 6-character suffix).
+   *
+   * @default - none; required for every method but IAM
+   */
+  readonly secretArn?: string;
+  /**
+   * ARN of the customer-managed KMS key the secrets are encrypted with (granted `kms:Decrypt` through Secrets Manager).
+   *
+   * @default - none: the secrets use the AWS-managed key `aws/secretsmanager`
+   */
+  readonly secretKeyArn?: string;
+  /**
+   * Complete ARN of the secret with a self-managed cluster's private root CA certificate.
+   *
+   * @default - none: the brokers' certificates are publicly trusted
+   */
+  readonly rootCaSecretArn?: string;
+}
+
+/** Imports the trigger's secrets (by complete ARN: no lookup, so synth stays offline). */
+function importKafkaAuthentication(
+  scope: Construct,
+  arns: KafkaAuthenticationArns,
+): { authentication: KafkaAuthentication; serverRootCaSecret?: secretsmanager.ISecret } {
+  const encryptionKey = arns.secretKeyArn
+    ? kms.Key.fromKeyArn(scope, 'KafkaSecretKey', arns.secretKeyArn)
+    : undefined;
+  const secret = (id: string, secretCompleteArn: string) =>
+    secretsmanager.Secret.fromSecretAttributes(scope, id, {
+      secretCompleteArn,
+      ...(encryptionKey ? { encryptionKey } : {}),
+    });
+  return {
+    authentication: {
+      method: arns.method,
+      ...(arns.secretArn ? { secret: secret('KafkaSecret', arns.secretArn) } : {}),
+    },
+    ...(arns.rootCaSecretArn
+      ? { serverRootCaSecret: secret('KafkaRootCaSecret', arns.rootCaSecretArn) }
+      : {}),
+  };
 }

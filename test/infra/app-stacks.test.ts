@@ -78,7 +78,7 @@ describe('parseAppConfig', () => {
         clusterSubnetIds: 'subnet-0a1b2c3d',
         clusterSecurityGroupIds: 'sg-0123abcd',
       }),
-    ).toThrow(/describe the network of "clusterArn": give them with it/);
+    ).toThrow(/describe the network of "clusterArn" or "bootstrapServers": give them with one/);
     expect(() => parseAppConfig({ clusterArn: CLUSTER, clusterSubnetIds: 'subnet-0a1b2c3d' })).toThrow(
       /go together/,
     );
@@ -206,5 +206,166 @@ describe('addAppStacks', () => {
     test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5)', () => {
       expect(errors).toEqual([]);
     });
+  });
+});
+
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-scram-AbCdEf';
+const CA_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-ca-GhIjKl';
+const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+describe('parseAppConfig: Kafka sources and auth', () => {
+  test('reads a self-managed cluster: brokers, auth, secrets, network and the dead-letter topic', () => {
+    expect(
+      parseAppConfig({
+        bootstrapServers: 'b-1.kafka.internal:9096, b-2.kafka.internal:9096',
+        kafkaAuth: 'SASL_SCRAM_256',
+        kafkaSecretArn: SECRET,
+        kafkaSecretKeyArn: KEY,
+        kafkaRootCaSecretArn: CA_SECRET,
+        clusterSubnetIds: 'subnet-0a1b2c3d',
+        clusterSecurityGroupIds: 'sg-0123abcd',
+        onFailureTopic: 'orders.dlt',
+      }),
+    ).toEqual({
+      target: 'aws',
+      demo: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+      bootstrapServers: ['b-1.kafka.internal:9096', 'b-2.kafka.internal:9096'],
+      clusterNetwork: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0123abcd'] },
+      kafkaAuthentication: {
+        method: 'SASL_SCRAM_256',
+        secretArn: SECRET,
+        secretKeyArn: KEY,
+        rootCaSecretArn: CA_SECRET,
+      },
+      onFailureTopic: 'orders.dlt',
+    });
+  });
+
+  test('reads MSK with SASL/SCRAM or mTLS', () => {
+    expect(
+      parseAppConfig({ clusterArn: CLUSTER, kafkaAuth: 'MTLS', kafkaSecretArn: SECRET }).kafkaAuthentication,
+    ).toEqual({ method: 'MTLS', secretArn: SECRET });
+  });
+
+  test('fails if a self-managed cluster has no auth, or an auth MSK does not take, or the demo anything but IAM', () => {
+    expect(() => parseAppConfig({ bootstrapServers: 'b:9096' })).toThrow(
+      /Context "bootstrapServers" needs "kafkaAuth" \(SASL_SCRAM_256, SASL_SCRAM_512 or MTLS\) and "kafkaSecretArn"/,
+    );
+    expect(() => parseAppConfig({ bootstrapServers: 'b:9096', kafkaAuth: 'IAM' })).toThrow(
+      /Context "kafkaAuth" must be one of SASL_SCRAM_256, SASL_SCRAM_512, MTLS for a self-managed cluster, got "IAM"/,
+    );
+    expect(() =>
+      parseAppConfig({ clusterArn: CLUSTER, kafkaAuth: 'SASL_SCRAM_256', kafkaSecretArn: SECRET }),
+    ).toThrow(/must be one of IAM, SASL_SCRAM_512, MTLS for MSK, got "SASL_SCRAM_256"/);
+    expect(() => parseAppConfig({ demo: 'true', kafkaAuth: 'MTLS', kafkaSecretArn: SECRET })).toThrow(
+      /must be one of IAM for the demo cluster/,
+    );
+  });
+
+  test('fails if the secret is missing, partial, or given with IAM; if the key or root CA comes alone or misplaced', () => {
+    expect(() => parseAppConfig({ clusterArn: CLUSTER, kafkaAuth: 'SASL_SCRAM_512' })).toThrow(
+      /kafkaAuth=SASL_SCRAM_512 needs "kafkaSecretArn"/,
+    );
+    expect(() =>
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        kafkaAuth: 'SASL_SCRAM_512',
+        kafkaSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-scram',
+      }),
+    ).toThrow(/Context "kafkaSecretArn" must be a complete secret ARN/);
+    expect(() => parseAppConfig({ clusterArn: CLUSTER, kafkaAuth: 'IAM', kafkaSecretArn: SECRET })).toThrow(
+      /must not be given with kafkaAuth=IAM/,
+    );
+    expect(() => parseAppConfig({ clusterArn: CLUSTER, kafkaSecretArn: SECRET })).toThrow(
+      /go with "kafkaAuth"/,
+    );
+    expect(() =>
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        kafkaAuth: 'MTLS',
+        kafkaSecretArn: SECRET,
+        kafkaRootCaSecretArn: CA_SECRET,
+      }),
+    ).toThrow(/"kafkaRootCaSecretArn" is for a self-managed cluster/);
+    expect(() =>
+      parseAppConfig({
+        clusterArn: CLUSTER,
+        kafkaAuth: 'MTLS',
+        kafkaSecretArn: SECRET,
+        kafkaSecretKeyArn: 'key-1',
+      }),
+    ).toThrow(/Context "kafkaSecretKeyArn" must be a KMS key ARN/);
+  });
+
+  test('fails if bootstrapServers comes with clusterArn or demo, or anything Kafka with the LocalStack target', () => {
+    expect(() => parseAppConfig({ bootstrapServers: 'b:9096', clusterArn: CLUSTER })).toThrow(
+      /"bootstrapServers" \(a self-managed cluster\) excludes "clusterArn" and "demo=true"/,
+    );
+    expect(() => parseAppConfig({ target: 'localstack', onFailureTopic: 'orders.dlt' })).toThrow(
+      /target=localstack has no Kafka trigger/,
+    );
+  });
+});
+
+describe('addAppStacks: the self-managed variant (-c bootstrapServers=...)', () => {
+  let template: Template;
+  let errors: string[];
+  beforeAll(() => {
+    // GIVEN brokers in a VPC, SASL/SCRAM-512 with a secret under a customer-managed key, a dead-letter topic
+    const app = appWithoutBundling();
+    // WHEN
+    const { main, demo } = addAppStacks(
+      app,
+      parseAppConfig({
+        bootstrapServers: 'b-1.kafka.internal:9096,b-2.kafka.internal:9096',
+        kafkaAuth: 'SASL_SCRAM_512',
+        kafkaSecretArn: SECRET,
+        kafkaSecretKeyArn: KEY,
+        clusterSubnetIds: 'subnet-0a1b2c3d',
+        clusterSecurityGroupIds: 'sg-0123abcd',
+        onFailureTopic: 'huleedu.dlt',
+      }),
+    );
+    expect(demo).toBeUndefined();
+    template = Template.fromStack(main);
+    errors = nagFindings(main);
+  });
+
+  test('maps every manifest topic to the brokers, with the secret, the network and the dead-letter topic', () => {
+    for (const manifest of MANIFESTS) {
+      for (const topic of manifest.topics) {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          Topics: [topic],
+          EventSourceArn: Match.absent(),
+          SelfManagedEventSource: {
+            Endpoints: { KafkaBootstrapServers: ['b-1.kafka.internal:9096', 'b-2.kafka.internal:9096'] },
+          },
+          SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: `${manifest.service}.${topic}` },
+          SourceAccessConfigurations: Match.arrayWith([{ Type: 'SASL_SCRAM_512_AUTH', URI: SECRET }]),
+          DestinationConfig: { OnFailure: { Destination: 'kafka://huleedu.dlt' } },
+        });
+      }
+    }
+  });
+
+  test('lets each consumer read the secret and decrypt it with its key through Secrets Manager, and nothing of MSK', () => {
+    for (const manifest of MANIFESTS) {
+      const statements = roleStatements(template, `${manifest.id}Role`);
+      expect(statements.filter((s) => s.actions.includes('secretsmanager:GetSecretValue'))).toEqual([
+        {
+          sid: 'ReadKafkaSecrets',
+          effect: 'Allow',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [SECRET],
+        },
+      ]);
+      expect(statements.find((s) => s.actions.includes('kms:Decrypt'))?.resources).toEqual([KEY]);
+      expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('kafka'))).toEqual([]);
+    }
+  });
+
+  test('has no unacknowledged cdk-nag finding (AwsSolutions, Serverless, NIST 800-53 R5)', () => {
+    expect(errors).toEqual([]);
   });
 });

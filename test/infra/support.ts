@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type App as CdkApp, Stack, Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, type NagPack, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
+import { IdempotencyTable } from '../../infra/constructs/idempotency-table';
+import {
+  IdempotentKafkaConsumer,
+  type IdempotentKafkaConsumerProps,
+} from '../../infra/constructs/idempotent-kafka-consumer';
+import type { ConsumerManifest } from '../../shared/internal';
 
 /**
  * An app that skips asset bundling: construct-level tests do not need esbuild's output, and the
@@ -122,3 +129,46 @@ export function logicalId(template: Template, type: string, prefix: string): str
   }
   return id;
 }
+
+/** A real handler to bundle (the spellchecker's): construct tests need an entry file that exists. */
+export const ENTRY = path.join(__dirname, '..', '..', 'functions', 'spellchecker', 'handler.ts');
+/** An MSK cluster ARN for the construct tests. */
+export const CLUSTER =
+  'arn:aws:kafka:eu-west-1:123456789012:cluster/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';
+/** The topics of {@link ORDERS}. */
+export const TOPICS = ['orders.created.v1', 'orders.cancelled.v1'];
+
+/** The consumer the construct tests build: two topics, no table of its own (the table tests give it theirs). */
+export const ORDERS = {
+  service: 'orders',
+  id: 'Orders',
+  topics: TOPICS,
+  mode: 'two-phase',
+  tables: {},
+} as const satisfies ConsumerManifest;
+
+/** A stack `Test` (in `app`) with the shared table and queue, and one `ORDERS` consumer built from `overrides`. */
+export function ordersConsumer(
+  overrides: Partial<IdempotentKafkaConsumerProps> = {},
+  app: CdkApp = appWithoutBundling(),
+): { stack: Stack; consumer: IdempotentKafkaConsumer } {
+  const stack = new Stack(app, 'Test');
+  const consumer = new IdempotentKafkaConsumer(stack, 'Orders', {
+    manifest: ORDERS,
+    entry: ENTRY,
+    idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
+    deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
+    ...overrides,
+  });
+  return { stack, consumer };
+}
+
+/** The EC2 actions of an event source mapping in a VPC (network interfaces, and the describes IAM cannot scope). */
+export const ESM_VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcs',
+];

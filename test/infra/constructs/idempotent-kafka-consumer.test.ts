@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -19,26 +18,19 @@ import {
   acknowledgments,
   actionsOf,
   appWithoutBundling,
+  CLUSTER,
+  ENTRY,
+  ESM_VPC_ACTIONS,
   logicalId,
   nagFindings,
+  ORDERS,
+  ordersConsumer,
   policyStatements,
   resourcesFor,
   roleStatements,
   type Statement,
+  TOPICS,
 } from '../support';
-
-const ENTRY = path.join(__dirname, '..', '..', '..', 'functions', 'spellchecker', 'handler.ts');
-const CLUSTER = 'arn:aws:kafka:eu-west-1:123456789012:cluster/events/7f9e1c2a-0b1d-4c3e-9f00-1234567890ab-2';
-const TOPICS = ['orders.created.v1', 'orders.cancelled.v1'];
-
-/** The consumer under test: two topics, no table of its own (the table tests give it theirs). */
-const ORDERS = {
-  service: 'orders',
-  id: 'Orders',
-  topics: TOPICS,
-  mode: 'two-phase',
-  tables: {},
-} as const satisfies ConsumerManifest;
 
 /** `ORDERS` with its own tables. */
 function ordersWith(tables: ConsumerManifest['tables']): ConsumerManifest {
@@ -67,12 +59,7 @@ function ec2Arn(resource: string): unknown {
 
 /** The EC2 and MSK control-plane actions an MSK event source mapping needs (AWSLambdaMSKExecutionRole's, less logs). */
 const ESM_CONTROL_PLANE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DeleteNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeVpcs',
+  ...ESM_VPC_ACTIONS,
   'kafka:DescribeClusterV2',
   'kafka:GetBootstrapBrokers',
 ];
@@ -108,16 +95,9 @@ function build(
   overrides: Partial<IdempotentKafkaConsumerProps> = {},
   trigger: Partial<MskTriggerProps> | null = {},
 ): { stack: Stack; consumer: IdempotentKafkaConsumer } {
-  const stack = new Stack(appWithoutBundling(), 'Test');
-  const consumer = new IdempotentKafkaConsumer(stack, 'Orders', {
-    manifest: ORDERS,
-    entry: ENTRY,
-    idempotencyTable: new IdempotencyTable(stack, 'Idempotency'),
-    deadLetterQueue: new DeadLetterQueue(stack, 'DeadLetterQueue').queue,
-    ...overrides,
-  });
-  if (trigger !== null) consumer.addMskTrigger({ clusterArn: CLUSTER, ...trigger });
-  return { stack, consumer };
+  const built = ordersConsumer(overrides);
+  if (trigger !== null) built.consumer.addMskTrigger({ clusterArn: CLUSTER, ...trigger });
+  return built;
 }
 
 /** Builds, expecting the constructor or `addMskTrigger` to throw; returns the message. */
@@ -176,7 +156,7 @@ describe('IdempotentKafkaConsumer', () => {
       template = Template.fromStack(stack);
     });
 
-    test('runs Node.js 24 on arm64 with source maps enabled', () => {
+    test('runs Node.js 24 on arm64 without the source-map flag (no source-map cost at init)', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -184,7 +164,7 @@ describe('IdempotentKafkaConsumer', () => {
         Timeout: 60,
         Handler: 'index.handler',
         FunctionName: Match.absent(),
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: Match.absent() }) },
       });
     });
 
@@ -740,7 +720,7 @@ describe('IdempotentKafkaConsumer', () => {
     const statements = roleStatements(template, 'OrdersRole');
     expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('kafka'))).toEqual([]);
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
-    expect(consumer.mskTrigger).toBeUndefined();
+    expect(consumer.kafkaTrigger).toBeUndefined();
     expect(consumer.alarms.all).toHaveLength(3);
   });
 
@@ -754,7 +734,7 @@ describe('IdempotentKafkaConsumer', () => {
       'orders.cancelled.v1': 'orders.orders.cancelled.v1',
     });
     expect(trigger.eventSourceMappings).toHaveLength(2);
-    expect(consumer.mskTrigger).toBe(trigger);
+    expect(consumer.kafkaTrigger).toBe(trigger);
     expect(consumer.alarms.all).toContain(trigger.offsetLagAlarm);
   });
 
