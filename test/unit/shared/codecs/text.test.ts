@@ -129,12 +129,7 @@ describe('cloudevents codec', () => {
       jsonBytes({}),
       /ce_time is not an RFC 3339 timestamp/,
     ],
-    [
-      'JSON data that is not JSON',
-      binaryHeaders,
-      Buffer.from('{x'),
-      /not JSON .* \(CloudEvent data/,
-    ],
+    ['JSON data that is not JSON', binaryHeaders, Buffer.from('{x'), /not JSON .* \(CloudEvent data/],
     [
       'a structured batch',
       { 'content-type': 'application/cloudevents-batch+json' },
