@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CloudEvent, Kafka } from 'cloudevents';
+import { Kafka } from 'cloudevents';
 import { mskEvent, type RecordSpec } from '../../../scripts/lib/msk-events';
 import { type RecordCodec, TOMBSTONE_EVENT_TYPE } from '../../../shared/codecs';
 import { avroCodec } from '../../../shared/codecs/avro';
@@ -20,6 +20,7 @@ import {
   PROTO_CONFLUENT,
   PROTO_CONFLUENT_REORDERED,
 } from '../../fixtures/codecs/vectors';
+import { sampleCloudEvent } from '../../helpers/codecs';
 import { idempotencyRecords, MemoryDeadLetters, testConsumerConfig, testEnv } from '../../helpers/consumers';
 import { clients, freshIdempotencyTable } from '../../helpers/dynamo';
 import { RecordingLogger, RecordingMetrics } from '../../helpers/recorders';
@@ -36,14 +37,7 @@ afterAll(() => {
 });
 
 const TOPIC = 'huleedu.essay.feedback.requested.v1';
-const ce = new CloudEvent({
-  specversion: '1.0',
-  id: 'ev-1',
-  source: '/essays',
-  type: TOPIC,
-  datacontenttype: 'application/json',
-  data: { essay_id: 'E-1', score: 7 },
-});
+const ce = sampleCloudEvent(TOPIC);
 const sdkRecord = (message: { headers: Record<string, unknown>; value: unknown }) => ({
   value:
     typeof message.value === 'string'
@@ -118,6 +112,17 @@ const CASES: Readonly<Record<string, Case>> = {
   },
 };
 
+/** The test consumer's manifest, with the codec under test. */
+const manifestWith = <const C extends CodecSpec>(codec: C) =>
+  ({
+    service: 'codec-test',
+    id: 'CodecTest',
+    topics: [TOPIC],
+    mode: 'two-phase',
+    tables: {},
+    codec,
+  }) as const satisfies ConsumerManifest;
+
 describe.each(Object.entries(CASES))('%s through the real handler', (name, c) => {
   const effects: unknown[] = [];
   const deadLetters = new MemoryDeadLetters();
@@ -127,14 +132,7 @@ describe.each(Object.entries(CASES))('%s through the real handler', (name, c) =>
   beforeAll(async () => {
     // GIVEN a consumer whose manifest names the codec, with a route for its type and for tombstones
     tableName = await freshIdempotencyTable(raw, `codec-${name.split(' ')[0]}`);
-    const manifest = {
-      service: 'codec-test',
-      id: 'CodecTest',
-      topics: [TOPIC],
-      mode: 'two-phase',
-      tables: {},
-      codec: c.spec,
-    } as const satisfies ConsumerManifest;
+    const manifest = manifestWith(c.spec);
     const consumer = defineConsumer(
       manifest,
       () => ({
@@ -201,14 +199,7 @@ describe.each(Object.entries(CASES))('%s through the real handler', (name, c) =>
 });
 
 test('defineConsumer refuses a codec that does not implement the manifest codec', () => {
-  const manifest = {
-    service: 'codec-test',
-    id: 'CodecTest',
-    topics: [TOPIC],
-    mode: 'two-phase',
-    tables: {},
-    codec: { kind: 'avro', wire: 'glue' },
-  } as const satisfies ConsumerManifest;
+  const manifest = manifestWith({ kind: 'avro', wire: 'glue' });
   const confluent = avroCodec({ wire: 'confluent', readerSchema: AVRO_V2 });
   expect(() => defineConsumer(manifest, () => ({}), { codec: confluent })).toThrow(
     /manifest's codec is avro \(wire glue\) but the handler passes a avro \(wire confluent\) codec/,

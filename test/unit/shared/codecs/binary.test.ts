@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { avroCodec, avroType } from '../../../../shared/codecs/avro';
 import { protobufCodec } from '../../../../shared/codecs/protobuf';
-import { computeKey, type DecodedEvent } from '../../../../shared/internal';
 import {
   AVRO_CONFLUENT_V1,
   AVRO_CONFLUENT_V2,
@@ -16,18 +15,7 @@ import {
   PROTO_CONFLUENT_REORDERED,
   PROTO_PAYLOAD,
 } from '../../../fixtures/codecs/vectors';
-import { jsonBytes, recordInput } from '../../../helpers/codecs';
-
-const key = (decoded: DecodedEvent) =>
-  computeKey(decoded, { prefix: 'idem:v1', service: 'svc', strategy: 'content' }).id;
-const ok = (decoded: DecodedEvent) => {
-  if (!decoded.ok) throw new Error(`expected an event, got poison: ${decoded.error.message}`);
-  return decoded;
-};
-const errorOf = (decoded: DecodedEvent) => {
-  if (decoded.ok) throw new Error('expected poison');
-  return decoded.error.message;
-};
+import { errorOf, jsonBytes, keyOf, ok, recordInput } from '../../../helpers/codecs';
 
 const confluentAvro = avroCodec({
   wire: 'confluent',
@@ -49,7 +37,7 @@ describe('avro codec', () => {
     expect(v1.envelope.data).toEqual(AVRO_PAYLOAD);
     expect(v2.envelope.data).toEqual(AVRO_PAYLOAD);
     expect(v1.envelope.event_type).toBe('huleedu.essay.FeedbackRequested');
-    expect(key(v1)).toBe(key(v2));
+    expect(keyOf(v1)).toBe(keyOf(v2));
     expect(v1.envelope.schema).toEqual({ name: 'huleedu.essay.FeedbackRequested', id: '1' });
   });
 
@@ -57,7 +45,7 @@ describe('avro codec', () => {
     const plain = ok(glueAvro.decode(recordInput(AVRO_GLUE_V1)));
     const zlib = ok(glueAvro.decode(recordInput(AVRO_GLUE_ZLIB_V1)));
     expect(plain.envelope.data).toEqual(AVRO_PAYLOAD);
-    expect(key(plain)).toBe(key(zlib));
+    expect(keyOf(plain)).toBe(keyOf(zlib));
   });
 
   it('decodes raw datums with the ESM schema id and esm-json values', () => {
@@ -68,7 +56,7 @@ describe('avro codec', () => {
     expect(fromRaw.envelope.data).toEqual(AVRO_PAYLOAD);
     const esm = avroCodec({ wire: 'esm-json', readerSchema: AVRO_V2 });
     const fromJson = ok(esm.decode(recordInput(jsonBytes({ score: 7, essay_id: 'E-1', comment: null }))));
-    expect(key(fromJson)).toBe(key(fromRaw));
+    expect(keyOf(fromJson)).toBe(keyOf(fromRaw));
   });
 
   it('maps long to a decimal string and bytes to base64 (the canonical JSON form)', () => {
@@ -144,7 +132,7 @@ describe('protobuf codec', () => {
     const reordered = ok(confluentProto.decode(recordInput(PROTO_CONFLUENT_REORDERED)));
     expect(first.envelope.data).toEqual(PROTO_PAYLOAD);
     expect(first.envelope.event_type).toBe('huleedu.essay.FeedbackRequested');
-    expect(key(first)).toBe(key(reordered));
+    expect(keyOf(first)).toBe(keyOf(reordered));
   });
 
   it('fills proto3 defaults, so an omitted default and an explicit one are the same event', () => {
@@ -153,7 +141,7 @@ describe('protobuf codec', () => {
       confluentProto.decode(recordInput('0000000003' + '0202' + '0a03452d31' + '1000' + '1800')),
     );
     expect(omitted.envelope.data).toEqual({ essay_id: 'E-1', score: 0, words: '0' });
-    expect(key(omitted)).toBe(key(explicit));
+    expect(keyOf(omitted)).toBe(keyOf(explicit));
   });
 
   it('reads [0] as the single byte 00, and Glue with one message index', () => {

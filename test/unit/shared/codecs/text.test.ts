@@ -1,30 +1,13 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import { mskEvent } from '../../../../scripts/lib/msk-events';
 import { cloudEventsCodec, jsonCodec, TOMBSTONE_EVENT_TYPE } from '../../../../shared/codecs';
-import { computeKey, type DecodedEvent, decodeMskEvent } from '../../../../shared/internal';
-import { jsonBytes, recordInput } from '../../../helpers/codecs';
-
-const keyOf = (decoded: DecodedEvent, strategy: 'content' | 'envelope' = 'content') =>
-  computeKey(decoded, { prefix: 'idem:v1', service: 'svc', strategy }).id;
-const ok = (decoded: DecodedEvent) => {
-  if (!decoded.ok) throw new Error(`expected an event, got poison: ${decoded.error.message}`);
-  return decoded;
-};
-const errorOf = (decoded: DecodedEvent) => {
-  if (decoded.ok) throw new Error('expected poison');
-  return decoded.error.message;
-};
+import { type DecodedEvent, decodeMskEvent } from '../../../../shared/internal';
+import { errorOf, jsonBytes, keyOf, ok, recordInput, sampleCloudEvent } from '../../../helpers/codecs';
 
 const TYPE = 'huleedu.essay.feedback.requested.v1';
-const event = new CloudEvent({
-  specversion: '1.0',
-  id: 'ev-1',
-  source: '/essays',
-  type: TYPE,
+const event = sampleCloudEvent(TYPE, {
   subject: 'E-1',
   time: '2025-01-01T00:00:00.000Z',
-  datacontenttype: 'application/json',
-  data: { essay_id: 'E-1', score: 7 },
   partitionkey: 'E-1',
 });
 
