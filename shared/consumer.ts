@@ -53,7 +53,14 @@ export interface ConsumerOptions {
   readonly limits?: KafkaHandlerOptions['limits'];
 }
 
-/** What a handler module passes to {@link defineConsumer} besides its routes. */
+/**
+ * What a handler module passes to {@link defineConsumer} besides its routes.
+ *
+ * @example
+ * ```ts
+ * defineConsumer(manifest, routes, { codec: avroCodec({ wire: 'confluent', readerSchema }) });
+ * ```
+ */
 export interface DefineConsumerOptions {
   /**
    * The record codec, which must implement the manifest's `codec` (checked): needed for `avro`

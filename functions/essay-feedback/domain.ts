@@ -4,7 +4,14 @@
  */
 import type { FeedbackSubmittedData } from './events';
 
-/** What the handler knows besides the payload. */
+/**
+ * What the handler knows besides the payload.
+ *
+ * @example
+ * ```ts
+ * const facts: FeedbackFacts = { eventId: envelope.event_id, now: clock.now() };
+ * ```
+ */
 export interface FeedbackFacts {
   readonly eventId: string;
   readonly now: number;

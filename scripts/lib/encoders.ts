@@ -6,7 +6,14 @@ import protobuf from 'protobufjs';
 import { avroType } from '../../shared/codecs/avro';
 import type { EventEnvelope } from '../../shared/internal';
 
-/** The formats `npm run events -- --format` writes. */
+/**
+ * The formats `npm run events -- --format` writes.
+ *
+ * @example
+ * ```ts
+ * VALUE_FORMATS.includes('avro-glue'); // true
+ * ```
+ */
 export const VALUE_FORMATS = [
   'envelope',
   'cloudevents-structured',
@@ -22,16 +29,37 @@ export const VALUE_FORMATS = [
   'protobuf-esm-json',
 ] as const;
 
-/** One of {@link VALUE_FORMATS}. */
+/**
+ * One of {@link VALUE_FORMATS}.
+ *
+ * @example
+ * ```ts
+ * const format: ValueFormat = 'cloudevents-binary';
+ * ```
+ */
 export type ValueFormat = (typeof VALUE_FORMATS)[number];
 
-/** A record value in its format, with the headers the format needs. */
+/**
+ * A record value in its format, with the headers the format needs.
+ *
+ * @example
+ * ```ts
+ * const { value, headers }: EncodedValue = encoderFor('json')(env);
+ * ```
+ */
 export interface EncodedValue {
   readonly value: Uint8Array | Record<string, unknown>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** What the binary formats need: the schema and the registry id it is written under. */
+/**
+ * What the binary formats need: the schema and the registry id it is written under.
+ *
+ * @example
+ * ```ts
+ * const options: SchemaOptions = { schema: avsc, schemaId: '2' };
+ * ```
+ */
 export interface SchemaOptions {
   /** Avro schema (JSON text) or `.proto` text. */
   readonly schema?: string;
@@ -41,7 +69,14 @@ export interface SchemaOptions {
   readonly messageType?: string;
 }
 
-/** The Glue schema version UUID of the samples when none is given. */
+/**
+ * The Glue schema version UUID of the samples when none is given.
+ *
+ * @example
+ * ```ts
+ * avroCodec({ wire: 'glue', readerSchema, writerSchemas: { [SAMPLE_GLUE_UUID]: readerSchema } });
+ * ```
+ */
 export const SAMPLE_GLUE_UUID = '00000000-0000-4000-8000-000000000001';
 
 /**

@@ -11,10 +11,24 @@ import { unframe } from './framing';
 
 type AvroResolver = ReturnType<avro.Type['createResolver']>;
 
-/** An Avro schema as JSON (`.avsc`), or its text. */
+/**
+ * An Avro schema as JSON (`.avsc`), or its text.
+ *
+ * @example
+ * ```ts
+ * const schema: AvroSchema = { type: 'record', name: 'acme.Invoice', fields: [{ name: 'id', type: 'string' }] };
+ * ```
+ */
 export type AvroSchema = string | Readonly<Record<string, unknown>> | readonly unknown[];
 
-/** Options of {@link avroCodec}. */
+/**
+ * Options of {@link avroCodec}.
+ *
+ * @example
+ * ```ts
+ * const options: AvroCodecOptions = { wire: 'raw', readerSchema: schema };
+ * ```
+ */
 export interface AvroCodecOptions {
   /** Must equal the manifest's `codec.wire`. */
   readonly wire: 'confluent' | 'glue' | 'esm-json' | 'raw';

@@ -7,6 +7,11 @@ import { jsonEvent } from './json';
  * The decoded event of a binary payload: canonical JSON form, then type, id and correlation id.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * return binaryEvent(record, decodedValue, sources, { name: 'acme.Invoice', id: '7' });
+ * ```
  */
 export function binaryEvent(
   record: KafkaRecordInput,
@@ -30,6 +35,11 @@ export function binaryEvent(
  * `valueSchemaMetadata.dataFormat`, when present, must be the codec's format.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * return esmJson(record, 'AVRO', sources, 'acme.Invoice');
+ * ```
  */
 export function esmJson(
   record: KafkaRecordInput & { readonly value: Uint8Array },

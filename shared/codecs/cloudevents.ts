@@ -15,7 +15,14 @@ import {
   type RecordCodec,
 } from './codec';
 
-/** The CloudEvents context attributes handed to handlers as `envelope.cloudevent`. */
+/**
+ * The CloudEvents context attributes handed to handlers as `envelope.cloudevent`.
+ *
+ * @example
+ * ```ts
+ * const subject = (envelope.cloudevent as CloudEventAttributes).subject;
+ * ```
+ */
 export interface CloudEventAttributes {
   readonly specversion: '1.0';
   readonly id: string;

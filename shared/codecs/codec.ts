@@ -10,7 +10,14 @@ import { InvalidRecordError } from '../errors';
 import { canonicalJson } from '../keys';
 import type { CodecSpec, FieldSource } from '../manifest';
 
-/** Schema metadata the event source mapping adds when its schema-registry integration is on. */
+/**
+ * Schema metadata the event source mapping adds when its schema-registry integration is on.
+ *
+ * @example
+ * ```ts
+ * const meta: SchemaMetadata = { dataFormat: 'AVRO', schemaId: '7' };
+ * ```
+ */
 export interface SchemaMetadata {
   /** `AVRO`, `PROTOBUF` or `JSON`. */
   readonly dataFormat: string;
@@ -67,17 +74,38 @@ export interface RecordCodec {
  */
 export const TOMBSTONE_EVENT_TYPE = 'tombstone';
 
-/** Letters, digits, `.`, `_` and `-`: the charset of event types (they are part of the key). */
+/**
+ * Letters, digits, `.`, `_` and `-`: the charset of event types (they are part of the key).
+ *
+ * @example
+ * ```ts
+ * EVENT_TYPE_PATTERN.test('orders.placed.v1'); // true
+ * ```
+ */
 export const EVENT_TYPE_PATTERN = new RegExp(`^[A-Za-z0-9._-]{1,${ENVELOPE_LIMITS.eventTypeLength}}$`);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** `topic-partition@offset`, as error messages name a record. */
+/**
+ * `topic-partition@offset`, as error messages name a record.
+ *
+ * @example
+ * ```ts
+ * where({ topic: 'orders', partition: 0, offset: 5 }); // 'orders-0@5'
+ * ```
+ */
 export function where(coordinates: RecordCoordinates): string {
   return `${coordinates.topic}-${coordinates.partition}@${coordinates.offset}`;
 }
 
-/** A poison record: keyed by its raw bytes, with a message that names fields and positions only. */
+/**
+ * A poison record: keyed by its raw bytes, with a message that names fields and positions only.
+ *
+ * @example
+ * ```ts
+ * return poison(record, 'Record value is truncated');
+ * ```
+ */
 export function poison(
   record: Pick<KafkaRecordInput, 'coordinates'> & { readonly value: Uint8Array | null },
   message: string,
@@ -92,7 +120,14 @@ export function poison(
   };
 }
 
-/** `true` when a string is 1-`max` characters without control characters. */
+/**
+ * `true` when a string is 1-`max` characters without control characters.
+ *
+ * @example
+ * ```ts
+ * isIdentifier('ev-1'); // true
+ * ```
+ */
 export function isIdentifier(
   value: unknown,
   max: number = ENVELOPE_LIMITS.identifierLength,
@@ -100,7 +135,14 @@ export function isIdentifier(
   return typeof value === 'string' && value.length >= 1 && value.length <= max && !CONTROL.test(value);
 }
 
-/** Fields of the decoded event a codec fills in; the rest follows from the record. */
+/**
+ * Fields of the decoded event a codec fills in; the rest follows from the record.
+ *
+ * @example
+ * ```ts
+ * const parts: EventParts = { eventType: 't.v1', eventId: 'e-1', correlationId: undefined, source: undefined, time: undefined, data: {} };
+ * ```
+ */
 export interface EventParts {
   readonly eventType: string;
   readonly eventId: string | undefined;
@@ -120,6 +162,11 @@ export interface EventParts {
  * (`event_type`, `event_id`, `correlation_id`, `data`, ...), and the canonical JSON of
  * `{event_type, data}` the content key hashes. A payload that is not a JSON object is handed over
  * as `data: { value }`. A payload canonical JSON cannot represent is poison.
+ *
+ * @example
+ * ```ts
+ * return eventOf(record, { eventType: 't.v1', eventId: undefined, correlationId: undefined, source: undefined, time: undefined, data: payload });
+ * ```
  */
 export function eventOf(
   record: Pick<KafkaRecordInput, 'coordinates' | 'timestamp'> & { readonly value: Uint8Array | null },
@@ -151,7 +198,14 @@ export function eventOf(
   };
 }
 
-/** The decoded event of a tombstone: routed as {@link TOMBSTONE_EVENT_TYPE}, keyed by its coordinates. */
+/**
+ * The decoded event of a tombstone: routed as {@link TOMBSTONE_EVENT_TYPE}, keyed by its coordinates.
+ *
+ * @example
+ * ```ts
+ * const decoded = tombstone({ ...record, value: null }); // routed as 'tombstone'
+ * ```
+ */
 export function tombstone(record: KafkaRecordInput): DecodedEvent {
   const key = record.key === undefined ? null : Buffer.from(record.key).toString('base64');
   const { topic, partition, offset } = record.coordinates;
@@ -177,7 +231,14 @@ function isoTime(epochMs: number): string {
   return Number.isFinite(date.getTime()) ? date.toISOString() : new Date(0).toISOString();
 }
 
-/** `true` for a non-null, non-array object. */
+/**
+ * `true` for a non-null, non-array object.
+ *
+ * @example
+ * ```ts
+ * isPlainObject([]); // false
+ * ```
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -188,6 +249,11 @@ const MAX_PATH_SEGMENTS = 8;
 /**
  * Reads a dot-separated path of own properties (`meta.type`); `undefined` when a segment is
  * missing. Never a prototype lookup: `constructor` or `__proto__` are ordinary (absent) keys.
+ *
+ * @example
+ * ```ts
+ * fieldAt({ meta: { type: 'x.v1' } }, 'meta.type'); // 'x.v1'
+ * ```
  */
 export function fieldAt(value: unknown, path: string): unknown {
   let current: unknown = value;
@@ -201,6 +267,11 @@ export function fieldAt(value: unknown, path: string): unknown {
 /**
  * Reads a configured attribute (type, id or correlation id) from a header or a payload field.
  * Returns the value, `undefined` when not configured, or an error message naming the source.
+ *
+ * @example
+ * ```ts
+ * const type = readSource({ from: 'header', name: 'event-type' }, record, payload, 'event type', isEventType);
+ * ```
  */
 export function readSource(
   source: FieldSource | undefined,
@@ -217,7 +288,14 @@ export function readSource(
   return { value };
 }
 
-/** `true` for a well-formed event type. */
+/**
+ * `true` for a well-formed event type.
+ *
+ * @example
+ * ```ts
+ * isEventType('a b'); // false
+ * ```
+ */
 export function isEventType(value: unknown): value is string {
   return typeof value === 'string' && EVENT_TYPE_PATTERN.test(value);
 }
@@ -226,6 +304,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Strict UTF-8 then JSON; the error names the position of a syntax error, never the content.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseJsonBytes(Buffer.from('{"a":1}')); // { json: { a: 1 } }
+ * ```
  */
 export function parseJsonBytes(bytes: Uint8Array): { readonly json: unknown } | { readonly error: string } {
   let text: string;

@@ -8,7 +8,14 @@ import { inflateSync } from 'node:zlib';
 import type { BinaryWire } from '../manifest';
 import type { KafkaRecordInput } from './codec';
 
-/** A value's payload and the schema it names. */
+/**
+ * A value's payload and the schema it names.
+ *
+ * @example
+ * ```ts
+ * const framed: Unframed = { schemaId: '7', messageIndexes: undefined, payload: new Uint8Array(0) };
+ * ```
+ */
 export interface Unframed {
   /** Confluent: the schema id as decimal text; Glue: the schema version UUID; raw: the ESM's schema id, if any. */
   readonly schemaId: string | undefined;
@@ -17,7 +24,14 @@ export interface Unframed {
   readonly payload: Uint8Array;
 }
 
-/** Most message indexes a Protobuf value may carry (nesting depth of its message type). */
+/**
+ * Most message indexes a Protobuf value may carry (nesting depth of its message type).
+ *
+ * @example
+ * ```ts
+ * if (indexes.length > MAX_MESSAGE_INDEXES) reject();
+ * ```
+ */
 export const MAX_MESSAGE_INDEXES = 16;
 
 /**

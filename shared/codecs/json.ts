@@ -10,7 +10,14 @@ import {
   readSource,
 } from './codec';
 
-/** Options of {@link jsonCodec}: where the type, id and correlation id come from. */
+/**
+ * Options of {@link jsonCodec}: where the type, id and correlation id come from.
+ *
+ * @example
+ * ```ts
+ * const options: JsonCodecOptions = { type: { from: 'topic' } };
+ * ```
+ */
 export type JsonCodecOptions = Omit<Extract<CodecSpec, { kind: 'json' }>, 'kind'>;
 
 /**
@@ -46,6 +53,11 @@ export function jsonCodec(options: JsonCodecOptions = {}): RecordCodec {
  * with type, id and correlation id read from their configured sources.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * return jsonEvent(record, payload, { type: { from: 'topic' }, id: undefined, correlationId: undefined });
+ * ```
  */
 export function jsonEvent(
   record: KafkaRecordInput,

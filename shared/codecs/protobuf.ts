@@ -9,7 +9,14 @@ import { binaryEvent, esmJson } from './binary';
 import { isEventType, poison, type RecordCodec } from './codec';
 import { unframe } from './framing';
 
-/** Options of {@link protobufCodec}. */
+/**
+ * Options of {@link protobufCodec}.
+ *
+ * @example
+ * ```ts
+ * const options: ProtobufCodecOptions = { wire: 'raw', proto, messageType: 'acme.Shipment' };
+ * ```
+ */
 export interface ProtobufCodecOptions {
   /** Must equal the manifest's `codec.wire`. */
   readonly wire: 'confluent' | 'glue' | 'esm-json' | 'raw';
