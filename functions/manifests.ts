@@ -3,6 +3,7 @@
  * chaos run and the benchmark read. `npm run new:consumer -- <name>` adds to it.
  */
 import type { ConsumerManifest } from '../shared';
+import essayFeedback from './essay-feedback/manifest';
 import essayLifecycle from './essay-lifecycle/manifest';
 import spellchecker from './spellchecker/manifest';
 
@@ -14,4 +15,4 @@ import spellchecker from './spellchecker/manifest';
  * for (const manifest of MANIFESTS) console.log(manifest.service, manifest.topics);
  * ```
  */
-export const MANIFESTS: readonly ConsumerManifest[] = [essayLifecycle, spellchecker];
+export const MANIFESTS: readonly ConsumerManifest[] = [essayLifecycle, spellchecker, essayFeedback];

@@ -1,5 +1,5 @@
 /**
- * `npm start`: a guided run of both consumers' real Lambda handlers on an embedded DynamoDB Local
+ * `npm start`: a guided run of the three consumers' real Lambda handlers on an embedded DynamoDB Local
  * (in memory, no cloud account). Each step delivers a batch the way Lambda's Kafka event source
  * does, shows what happened to every record, and checks it; the run ends with the idempotency
  * records left behind and exits non-zero if any claim of the demo does not hold.
@@ -12,6 +12,11 @@ import { parseArgs } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
 import {
+  FEEDBACK_SCHEMA_V1,
+  FEEDBACK_SCHEMA_V2,
+  FeedbackEventType,
+} from '../functions/essay-feedback/events';
+import {
   type BatchReport,
   CONSUMER_TABLE_SCHEMA,
   type EventEnvelope,
@@ -23,6 +28,7 @@ import {
 } from '../shared/internal';
 import { type DynamoProxy, startDynamoProxy } from '../tools/testing/dynamo-proxy';
 import { type Column, formatTable, reserveStdout, runMain, shortKey, usageErrors } from './lib/cli';
+import { encoderFor } from './lib/encoders';
 import { type MalformedKind, malformedValue } from './lib/event-builder';
 import { fakeLambdaContext, summarize } from './lib/invoke-report';
 import {
@@ -31,12 +37,16 @@ import {
   functionEnv,
   importHandler,
   LOCAL_TABLES,
+  localTableName,
   openDynamo,
 } from './lib/local';
 import { envelope, mskEvent, type RecordSpec } from './lib/msk-events';
 import { listRecords } from './lib/records';
 
-type Consumer = 'essay-lifecycle' | 'spellchecker';
+type Consumer = 'essay-lifecycle' | 'spellchecker' | 'essay-feedback';
+
+const FEEDBACK_TABLE = localTableName('FEEDBACK_TABLE_NAME');
+const T_FEEDBACK = FeedbackEventType.SUBMITTED;
 
 /** A record of a demo batch, with the words that say what it is. */
 interface DemoRecord {
@@ -132,7 +142,41 @@ function scenario(ctx: {
   readonly proxy: DynamoProxy;
   readonly deadLetterFile: string;
   readonly readyCount: () => Promise<{ ready: number; total: number } | undefined>;
+  readonly feedbackOf: (essayId: string) => Promise<Record<string, unknown> | undefined>;
 }): Step[] {
+  // Avro in the Confluent wire format, encoded with avsc under schema id 2 (v2) or 1 (v1).
+  const v2 = encoderFor('avro-confluent', { schema: JSON.stringify(FEEDBACK_SCHEMA_V2), schemaId: '2' });
+  const v1 = encoderFor('avro-confluent', { schema: JSON.stringify(FEEDBACK_SCHEMA_V1), schemaId: '1' });
+  const feedback = (essayId: string, score: number, comment: string | null) =>
+    envelope({ event_type: T_FEEDBACK, data: { essay_id: essayId, reviewer: 'T-7', score, comment } });
+  const feedbackRecord = (
+    offset: number,
+    env: EventEnvelope,
+    writer: typeof v1,
+    label: string,
+  ): DemoRecord => ({
+    spec: {
+      topic: T_FEEDBACK,
+      partition: 0,
+      offset,
+      key: String(env.data.essay_id),
+      value: writer(env).value,
+    },
+    label,
+  });
+  const feedbackBatch: DemoRecord[] = [
+    feedbackRecord(0, feedback('E-1', 4, 'Clear thesis.'), v2, 'feedback on E-1 (Avro, schema v2)'),
+    feedbackRecord(1, feedback('E-2', 2, null), v2, 'feedback on E-2 (Avro, schema v2)'),
+    feedbackRecord(2, feedback('E-2', 2, null), v1, 'E-2 again, written under schema v1'),
+    {
+      spec: { topic: T_FEEDBACK, partition: 0, offset: 3, key: 'E-3', value: { essay_id: 'E-3' } },
+      label: 'poison: JSON on an Avro topic',
+    },
+    {
+      spec: { topic: T_FEEDBACK, partition: 0, offset: 4, key: 'E-2', tombstone: true },
+      label: 'tombstone: E-2 withdrawn',
+    },
+  ];
   const registered = envelope({
     event_type: T_REGISTERED,
     source_service: 'batch-service',
@@ -348,6 +392,31 @@ function scenario(ctx: {
         { ok: outcome.deadLetters === 0, text: `new dead letters: ${outcome.deadLetters} (expected 0)` },
       ],
     },
+    {
+      title: 'Avro feedback under two schema versions, poison and a tombstone',
+      short: 'avro, schema versions',
+      consumer: 'essay-feedback',
+      explain:
+        'The third consumer reads Avro in the Confluent wire format (its manifest: codec avro, wire confluent).\n' +
+        'Each record is resolved to the reader schema (v2), so E-2 written again under v1 is the same event: a\n' +
+        'duplicate. JSON on the Avro topic is poison (wrong magic byte), and a tombstone (no value) is routed\n' +
+        'to its own handler, which deletes the feedback of its key.',
+      records: feedbackBatch,
+      expect: { processed: 3, duplicate: 1, failed: 1 },
+      checks: async (outcome) => {
+        const [first, second] = [await ctx.feedbackOf('E-1'), await ctx.feedbackOf('E-2')];
+        return [
+          {
+            ok: first?.score === 4 && second === undefined,
+            text: `feedback in ${FEEDBACK_TABLE}: E-1 ${first ? `score ${String(first.score)}` : 'missing'}, E-2 ${second ? 'still there' : 'deleted'} (expected E-1 score 4, E-2 deleted)`,
+          },
+          {
+            ok: outcome.deadLetters === 1,
+            text: `dead letters written: ${outcome.deadLetters} (expected 1)`,
+          },
+        ];
+      },
+    },
   ];
 }
 
@@ -419,7 +488,7 @@ function countsText(counts: Readonly<Record<RecordStatusInBatch, number>>): stri
  */
 export const DEMO_USAGE = `Usage: npm start [-- --verbose]
 
-Runs a scripted scenario through both consumers' real Lambda handlers on an in-memory DynamoDB
+Runs a scripted scenario through the three consumers' real Lambda handlers on an in-memory DynamoDB
 Local started for the run (Java 17+, no cloud account): a fresh batch, its redelivery, duplicates
 inside a batch and from a producer retry, a DynamoDB failure mid-batch and its redelivery, poison
 records. Every step checks its own claims; the exit code is 1 if any does not hold.
@@ -459,9 +528,10 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   line('a DynamoDB table with a conditional write (status `processing`), then marked `completed` (with the');
   line('result) or `failed`. A record already completed or failed is a duplicate: skipped, never run twice.');
   line();
-  line('Two consumers run their real Lambda handlers (functions/*/handler.ts) in this process:');
+  line('Three consumers run their real Lambda handlers (functions/*/handler.ts) in this process:');
   line('  essay-lifecycle  registers batches of essays and counts the essays whose content is ready');
   line('  spellchecker     checks the spelling of an essay and stores the corrections');
+  line("  essay-feedback   stores teachers' feedback, Avro over the Confluent wire format");
   line('Each step below delivers one batch the way the MSK event source does and checks the outcome.');
   line();
 
@@ -497,6 +567,10 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
         Object.assign(process.env, functionEnv({ functionName: 'spellchecker', ...common }));
         return importHandler('spellchecker');
       })(),
+      'essay-feedback': await (async () => {
+        Object.assign(process.env, functionEnv({ functionName: 'essay-feedback', ...common }));
+        return importHandler('essay-feedback');
+      })(),
     };
     line(
       `DynamoDB Local: in memory, on ${ddb.endpoint} (the functions reach it through a fault-injecting proxy);`,
@@ -517,7 +591,20 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
       if (!Item) return undefined;
       return { ready: Number(Item.ready_count), total: Number(Item.essay_count) };
     };
-    const steps = scenario({ proxy, deadLetterFile, readyCount });
+    const feedbackOf = async (essayId: string) => {
+      const { Item } = await ddb.doc.send(
+        new GetCommand({
+          TableName: FEEDBACK_TABLE,
+          Key: {
+            [CONSUMER_TABLE_SCHEMA.partitionKey]: `ESSAY#${essayId}`,
+            [CONSUMER_TABLE_SCHEMA.sortKey]: 'FEEDBACK',
+          },
+          ConsistentRead: true,
+        }),
+      );
+      return Item;
+    };
+    const steps = scenario({ proxy, deadLetterFile, readyCount, feedbackOf });
     const processedKeys = new Map<string, number>();
 
     for (const [index, step] of steps.entries()) {
@@ -623,8 +710,8 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
         text: `records stuck in processing: ${byStatus('processing')} (expected 0)`,
       },
       {
-        ok: byStatus('completed') === processedKeys.size && byStatus('failed') === 5,
-        text: `${byStatus('completed')} completed records (one per processed event) and ${byStatus('failed')} failed (the 5 poison records)`,
+        ok: byStatus('completed') === processedKeys.size && byStatus('failed') === 6,
+        text: `${byStatus('completed')} completed records (one per processed event) and ${byStatus('failed')} failed (the 6 poison records)`,
       },
     ];
     checks.push(...finalChecks);

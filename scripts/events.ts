@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { EventEnvelope } from '../shared/internal';
 import { choiceFlag, intFlag, runMain, UsageError, usageErrors } from './lib/cli';
+import { encoderFor, VALUE_FORMATS, type ValueFormat } from './lib/encoders';
 import {
   type BuildEventOptions,
   type BuiltEvent,
@@ -55,7 +56,16 @@ Failure cases:
   --duplicates-on same-partition|other-partition                            [same-partition]
   --malformed <kind>           add a poison record (repeatable):
 ${MALFORMED_KINDS.map((k) => `                                 ${k.padEnd(13)} ${MALFORMED_DESCRIPTIONS[k]}`).join('\n')}
+  --tombstone <key>            add a tombstone (no value) with this record key (repeatable)
   --malformed-position start|middle|end   where poison records go among the events [middle]
+
+Record format (the consumer's codec, shared/codecs):
+  --format <format>            how each event's value is written                  [envelope]
+                                 ${VALUE_FORMATS.join(', ')}
+  --schema-file <path>         Avro schema (.avsc) or Protobuf schema (.proto) of avro-*/protobuf-*
+  --schema-id <id>             Confluent schema id, or Glue schema version UUID   [1 / a fixed UUID]
+  --message-type <name>        Protobuf message, fully qualified (protobuf-*)
+  --event-source msk|self-managed   aws:kafka with a cluster ARN, or SelfManagedKafka   [msk]
 
 Output:
   --out <file>                 write the event to a file                          [stdout]
@@ -95,6 +105,12 @@ export interface EventsCliOptions {
   readonly duplicatesOn: 'same-partition' | 'other-partition';
   readonly malformed: readonly MalformedKind[];
   readonly malformedPosition: 'start' | 'middle' | 'end';
+  readonly tombstones: readonly string[];
+  readonly format: ValueFormat;
+  readonly schemaFile: string | undefined;
+  readonly schemaId: string | undefined;
+  readonly messageType: string | undefined;
+  readonly eventSource: 'msk' | 'self-managed';
   readonly out: string | undefined;
 }
 
@@ -139,7 +155,7 @@ export function parseEventsArgs(argv: readonly string[]): EventsCommand {
     }
   }
   for (const path of files) sources.push({ kind: 'file', path });
-  if (sources.length === 0 && malformedFlags.length === 0) {
+  if (sources.length === 0 && malformedFlags.length === 0 && (values.tombstone ?? []).length === 0) {
     throw new UsageError(
       'Nothing to build: give --type with --data, --envelope-file, or --malformed (with --type or --topic).',
     );
@@ -185,6 +201,17 @@ export function parseEventsArgs(argv: readonly string[]): EventsCommand {
         ['start', 'middle', 'end'] as const,
         'middle',
       ),
+      tombstones: values.tombstone ?? [],
+      format: choiceFlag('--format', values.format, VALUE_FORMATS, 'envelope'),
+      schemaFile: values['schema-file'],
+      schemaId: values['schema-id'],
+      messageType: values['message-type'],
+      eventSource: choiceFlag(
+        '--event-source',
+        values['event-source'],
+        ['msk', 'self-managed'] as const,
+        'msk',
+      ),
       out: values.out,
     },
   };
@@ -211,6 +238,12 @@ function parse(argv: readonly string[]) {
       'duplicates-on': { type: 'string' },
       malformed: { type: 'string', multiple: true },
       'malformed-position': { type: 'string' },
+      format: { type: 'string' },
+      tombstone: { type: 'string', multiple: true },
+      'schema-file': { type: 'string' },
+      'schema-id': { type: 'string' },
+      'message-type': { type: 'string' },
+      'event-source': { type: 'string' },
       out: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -261,12 +294,16 @@ export async function resolveEnvelopes(
   return envelopes;
 }
 
-async function readText(read: (path: string) => Promise<string>, path: string): Promise<string> {
+async function readText(
+  read: (path: string) => Promise<string>,
+  path: string,
+  flag = '--envelope-file',
+): Promise<string> {
   try {
     return await read(path);
   } catch (error) {
     throw new UsageError(
-      `Cannot read --envelope-file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      `Cannot read ${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 }
@@ -331,7 +368,11 @@ function envelopeFromFile(entry: unknown, where: string, freshIds: boolean): Eve
  * }
  * ```
  */
-export function buildFromOptions(options: EventsCliOptions, envelopes: readonly EventEnvelope[]): BuiltEvent {
+export function buildFromOptions(
+  options: EventsCliOptions,
+  envelopes: readonly EventEnvelope[],
+  schema?: string,
+): BuiltEvent {
   const topic = options.topic ?? envelopes[0]?.event_type ?? options.type;
   if (topic === undefined) throw new UsageError('Give --topic (no envelope to take the topic from).');
   const build: BuildEventOptions = {
@@ -348,8 +389,17 @@ export function buildFromOptions(options: EventsCliOptions, envelopes: readonly 
     ...(options.type !== undefined ? { malformedType: options.type } : {}),
     ...(Object.keys(options.headers).length > 0 ? { headers: options.headers } : {}),
     ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+    eventSource: options.eventSource,
+    tombstones: options.tombstones,
   };
   try {
+    if (options.format !== 'envelope') {
+      (build as { encode?: BuildEventOptions['encode'] }).encode = encoderFor(options.format, {
+        ...(schema !== undefined ? { schema } : {}),
+        ...(options.schemaId !== undefined ? { schemaId: options.schemaId } : {}),
+        ...(options.messageType !== undefined ? { messageType: options.messageType } : {}),
+      });
+    }
     return buildMskEvent(build);
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(error.message, { cause: error });
@@ -409,7 +459,10 @@ export async function runEvents(
     );
   }
   const envelopes = await resolveEnvelopes(options, (path) => readFile(path, 'utf8'));
-  const built = buildFromOptions(options, envelopes);
+  const schema = options.schemaFile
+    ? await readText((path) => readFile(path, 'utf8'), options.schemaFile, '--schema-file')
+    : undefined;
+  const built = buildFromOptions(options, envelopes, schema);
   const json = `${JSON.stringify(built.event, null, 2)}\n`;
   if (options.out) {
     await writeFile(options.out, json, 'utf8');

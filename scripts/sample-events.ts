@@ -3,7 +3,7 @@
  * (the same code path, in-process), one file per scenario. `events/README.md` says what each shows.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runEvents } from './events';
 import { runMain } from './lib/cli';
 import { EVENT_TYPES, REPO_ROOT } from './lib/local';
@@ -13,7 +13,7 @@ export interface Sample {
   /** File name under `events/`. */
   readonly file: string;
   /** The consumer it is meant for. */
-  readonly consumer: 'essay-lifecycle' | 'spellchecker';
+  readonly consumer: 'essay-lifecycle' | 'spellchecker' | 'essay-feedback' | 'none';
   /** What it shows. */
   readonly about: string;
   /** Arguments of `npm run events` (without `--out`). */
@@ -21,6 +21,77 @@ export interface Sample {
 }
 
 const FIXED_TIME = ['--timestamp', '2026-01-15T09:00:00Z'];
+
+const FEEDBACK = 'huleedu.essay.feedback.submitted.v1';
+const SCHEMAS = join(REPO_ROOT, 'events', 'schemas');
+const AVRO_V2 = [
+  '--format',
+  'avro-confluent',
+  '--schema-file',
+  join(SCHEMAS, 'feedback-submitted-v2.avsc'),
+  '--schema-id',
+  '2',
+];
+const FEEDBACK_DATA = '{"essay_id":"E-101","reviewer":"T-7","score":4,"comment":"Clear thesis."}';
+
+/** The feedback event of the samples in each record format (`events/formats/`: no consumer reads them all). */
+const FORMAT_SAMPLES: readonly Sample[] = (
+  [
+    ['cloudevents-structured', []],
+    ['cloudevents-binary', []],
+    ['json', []],
+    ['avro-confluent', ['--schema-file', join(SCHEMAS, 'feedback-submitted-v2.avsc'), '--schema-id', '2']],
+    ['avro-glue', ['--schema-file', join(SCHEMAS, 'feedback-submitted-v2.avsc')]],
+    ['avro-raw', ['--schema-file', join(SCHEMAS, 'feedback-submitted-v2.avsc')]],
+    ['avro-esm-json', ['--schema-file', join(SCHEMAS, 'feedback-submitted-v2.avsc')]],
+    [
+      'protobuf-confluent',
+      [
+        '--schema-file',
+        join(SCHEMAS, 'feedback-submitted.proto'),
+        '--message-type',
+        'huleedu.essay.FeedbackSubmitted',
+      ],
+    ],
+    [
+      'protobuf-glue',
+      [
+        '--schema-file',
+        join(SCHEMAS, 'feedback-submitted.proto'),
+        '--message-type',
+        'huleedu.essay.FeedbackSubmitted',
+      ],
+    ],
+    [
+      'protobuf-raw',
+      [
+        '--schema-file',
+        join(SCHEMAS, 'feedback-submitted.proto'),
+        '--message-type',
+        'huleedu.essay.FeedbackSubmitted',
+      ],
+    ],
+  ] as const
+).flatMap(([format, extra]) =>
+  (['msk', 'self-managed'] as const).map((source) => ({
+    file: `formats/${format}${source === 'msk' ? '' : '-self-managed'}.json`,
+    consumer: 'none' as const,
+    about: `one feedback and a tombstone, ${format}, ${source === 'msk' ? 'MSK' : 'self-managed Kafka'}`,
+    args: [
+      '--type',
+      FEEDBACK,
+      '--data',
+      FEEDBACK_DATA,
+      '--format',
+      format,
+      ...extra,
+      '--event-source',
+      source,
+      '--tombstone',
+      'E-101',
+    ],
+  })),
+);
 
 /**
  * The samples committed under `events/`.
@@ -179,6 +250,64 @@ export const SAMPLES: readonly Sample[] = [
       'unknown-type',
     ],
   },
+  {
+    file: 'essay-feedback-submitted.json',
+    consumer: 'essay-feedback',
+    about: 'two feedbacks (Avro, Confluent schema id 2) and a producer retry of the first',
+    args: [
+      '--type',
+      FEEDBACK,
+      '--data',
+      FEEDBACK_DATA,
+      '--data',
+      '{"essay_id":"E-102","reviewer":"T-7","score":2,"comment":null}',
+      ...AVRO_V2,
+      '--duplicates',
+      '1',
+    ],
+  },
+  {
+    file: 'essay-feedback-schema-v1.json',
+    consumer: 'essay-feedback',
+    about: 'the feedback on E-102 again, written under schema v1 (id 1): the same event, a duplicate',
+    args: [
+      '--type',
+      FEEDBACK,
+      '--data',
+      '{"essay_id":"E-102","reviewer":"T-7","score":2}',
+      '--format',
+      'avro-confluent',
+      '--schema-file',
+      join(SCHEMAS, 'feedback-submitted-v1.avsc'),
+      '--schema-id',
+      '1',
+    ],
+  },
+  {
+    file: 'essay-feedback-withdrawn.json',
+    consumer: 'essay-feedback',
+    about: 'a tombstone keyed E-102: its feedback is deleted, self-managed Kafka event',
+    args: ['--topic', FEEDBACK, '--tombstone', 'E-102', '--event-source', 'self-managed'],
+  },
+  {
+    file: 'essay-feedback-poison.json',
+    consumer: 'essay-feedback',
+    about: 'a feedback between a text value (wrong magic byte) and bad base64: poison dead-lettered',
+    args: [
+      '--type',
+      FEEDBACK,
+      '--data',
+      '{"essay_id":"E-103","reviewer":"T-8","score":5,"comment":null}',
+      ...AVRO_V2,
+      '--malformed',
+      'non-json',
+      '--malformed',
+      'bad-base64',
+      '--malformed-position',
+      'start',
+    ],
+  },
+  ...FORMAT_SAMPLES,
 ];
 
 /**
@@ -190,8 +319,8 @@ export const SAMPLES: readonly Sample[] = [
  * ```
  */
 export async function writeSamples(dir: string = join(REPO_ROOT, 'events')): Promise<number> {
-  await mkdir(dir, { recursive: true });
   for (const sample of SAMPLES) {
+    await mkdir(dirname(join(dir, sample.file)), { recursive: true });
     const code = await runEvents([...sample.args, ...FIXED_TIME, '--out', join(dir, sample.file)]);
     if (code !== 0) return code;
   }

@@ -6,6 +6,8 @@ import {
   type KafkaHandler,
   type KafkaHandlerOptions,
 } from './batch';
+import { assertCodecMatches, codecFor } from './codecs';
+import type { RecordCodec } from './codecs/codec';
 import { loadConsumerConfig } from './config';
 import { type DeadLetterSink, deadLetterSinkFor } from './dead-letter';
 import { requireEnv } from './env';
@@ -51,6 +53,24 @@ export interface ConsumerOptions {
   readonly limits?: KafkaHandlerOptions['limits'];
 }
 
+/**
+ * What a handler module passes to {@link defineConsumer} besides its routes.
+ *
+ * @example
+ * ```ts
+ * defineConsumer(manifest, routes, { codec: avroCodec({ wire: 'confluent', readerSchema }) });
+ * ```
+ */
+export interface DefineConsumerOptions {
+  /**
+   * The record codec, which must implement the manifest's `codec` (checked): needed for `avro`
+   * and `protobuf` (their schemas live with the handler, and their libraries are bundled only
+   * where imported); optional for the others.
+   * @default the codec the manifest's `codec` names (`envelope` without one)
+   */
+  readonly codec?: RecordCodec;
+}
+
 /** A consumer built by {@link defineConsumer}. */
 export interface Consumer<M extends ConsumerManifest> {
   /** Its manifest, validated. */
@@ -94,8 +114,11 @@ export interface Consumer<M extends ConsumerManifest> {
 export function defineConsumer<const M extends ConsumerManifest>(
   manifest: M,
   routes: (context: ConsumerContext<M>) => Routes,
+  definition: DefineConsumerOptions = {},
 ): Consumer<M> {
   validateManifest(manifest);
+  const codec = definition.codec ?? codecFor(manifest.codec);
+  assertCodecMatches(manifest.codec, codec, manifest.service);
   const create = (options: ConsumerOptions = {}): KafkaHandler => {
     const env = options.env ?? process.env;
     const config = loadConsumerConfig(env);
@@ -131,6 +154,7 @@ export function defineConsumer<const M extends ConsumerManifest>(
       deadLetter,
       partialBatchResponse: config.partialBatchResponse,
       routes: routes({ tables, client, clock }),
+      codec,
       ...(options.limits ? { limits: options.limits } : {}),
     });
   };

@@ -82,6 +82,12 @@ export type DecodedEvent =
       readonly raw: Uint8Array;
       readonly envelope: EventEnvelope;
       readonly coordinates: RecordCoordinates | undefined;
+      /**
+       * The canonical text the content key and the payload hash are computed from, when the codec
+       * sets it (CloudEvents, JSON, Avro, Protobuf, tombstones); else the canonical JSON of the
+       * envelope's `event_type` and `data`.
+       */
+      readonly content?: string;
     }
   | {
       readonly ok: false;

@@ -92,7 +92,16 @@ export {
   type KeyStrategy,
   sha256Hex,
 } from './keys';
-export { type ConsumerManifest, type ManifestTable, type TableAction, validateManifest } from './manifest';
+export {
+  type BinaryWire,
+  type CodecSpec,
+  type ConsumerManifest,
+  type FieldSource,
+  type ManifestTable,
+  type TableAction,
+  type TypeSource,
+  validateManifest,
+} from './manifest';
 export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
 export {
   type Claim,

@@ -1,6 +1,8 @@
 import type { MSKEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { type DecodedEvent, decodeEvent, describeIssues, type RecordCoordinates } from './envelope';
+import { type RecordCodec, type SchemaMetadata, tombstone } from './codecs/codec';
+import { envelopeCodec } from './codecs/envelope';
+import { type DecodedEvent, describeIssues, type RecordCoordinates } from './envelope';
 import { InvalidRecordError } from './errors';
 
 /**
@@ -98,6 +100,7 @@ const UNKNOWN_TOPIC = 'invalid-partition-key';
 export function decodeMskEvent(
   event: MSKEvent,
   limits: Partial<InputLimits> = {},
+  codec: RecordCodec = ENVELOPE,
 ): Map<string, BatchRecord[]> {
   const bounds = { ...DEFAULT_INPUT_LIMITS, ...limits };
   const records = (event as { records?: unknown } | null | undefined)?.records;
@@ -111,14 +114,24 @@ export function decodeMskEvent(
   // a partition like any other, never the object's prototype.
   const partitions = new Map<string, BatchRecord[]>();
   for (const [partitionKey, list] of lists) {
-    const decoded = (list as unknown[]).map((raw, index) => decodeRecord(raw, partitionKey, index, bounds));
+    const decoded = (list as unknown[]).map((raw, index) =>
+      decodeRecord(raw, partitionKey, index, bounds, codec),
+    );
     decoded.sort((a, b) => a.coordinates.offset - b.coordinates.offset);
     partitions.set(partitionKey, decoded);
   }
   return partitions;
 }
 
-function decodeRecord(raw: unknown, partitionKey: string, index: number, limits: InputLimits): BatchRecord {
+const ENVELOPE = envelopeCodec();
+
+function decodeRecord(
+  raw: unknown,
+  partitionKey: string,
+  index: number,
+  limits: InputLimits,
+  codec: RecordCodec,
+): BatchRecord {
   const parsed = MskRecordSchema.safeParse(raw);
   if (!parsed.success) {
     return notARecord(
@@ -159,6 +172,11 @@ function decodeRecord(raw: unknown, partitionKey: string, index: number, limits:
     key = Buffer.from(record.key, 'base64');
   }
 
+  if (record.value === null || record.value === undefined) {
+    // A tombstone (no value): a delete marker on a compacted topic, routed as its own event type.
+    const decoded = tombstone({ coordinates, timestamp: record.timestamp, key, value: null, headers });
+    return { ...base, key, headers, decoded };
+  }
   if (!BASE64.test(value)) {
     return {
       ...base,
@@ -184,7 +202,34 @@ function decodeRecord(raw: unknown, partitionKey: string, index: number, limits:
       ),
     };
   }
-  return { ...base, key, headers, decoded: decodeEvent(bytes, coordinates) };
+  const decoded = codec.decode({
+    coordinates,
+    timestamp: record.timestamp,
+    key,
+    value: bytes,
+    headers,
+    keySchemaMetadata: schemaMetadata(raw, 'keySchemaMetadata'),
+    valueSchemaMetadata: schemaMetadata(raw, 'valueSchemaMetadata'),
+  });
+  return { ...base, key, headers, decoded };
+}
+
+/**
+ * The schema metadata the event source mapping's schema-registry integration adds to a record
+ * (`{ dataFormat, schemaId }`); anything else in that place is ignored.
+ */
+function schemaMetadata(
+  raw: unknown,
+  field: 'keySchemaMetadata' | 'valueSchemaMetadata',
+): SchemaMetadata | undefined {
+  if (!isObject(raw) || !Object.hasOwn(raw, field)) return undefined;
+  const meta = raw[field];
+  if (!isObject(meta) || !Object.hasOwn(meta, 'dataFormat')) return undefined;
+  const { dataFormat } = meta;
+  const schemaId = Object.hasOwn(meta, 'schemaId') ? meta.schemaId : undefined;
+  if (typeof dataFormat !== 'string' || dataFormat.length > 32) return undefined;
+  if (schemaId !== undefined && (typeof schemaId !== 'string' || schemaId.length > 128)) return undefined;
+  return { dataFormat, schemaId };
 }
 
 /**

@@ -104,7 +104,9 @@ export function computeKey(decoded: DecodedEvent, options: KeyOptions): Idempote
     };
   }
   const { envelope, coordinates } = decoded;
-  const payloadHash = sha256Hex(canonicalJson({ event_type: envelope.event_type, data: envelope.data }));
+  const payloadHash = sha256Hex(
+    decoded.content ?? canonicalJson({ event_type: envelope.event_type, data: envelope.data }),
+  );
   let identity: string;
   const strategy = options.strategy;
   if (strategy === 'content') {

@@ -24,6 +24,74 @@ export interface ManifestTable {
 }
 
 /**
+ * Where a codec reads an attribute of the event (type, id, correlation id): a header (UTF-8 text)
+ * or a dot-separated path of own fields of the payload (at most 8 segments).
+ *
+ * @example
+ * ```ts
+ * const id: FieldSource = { from: 'header', name: 'message-id' };
+ * ```
+ */
+export type FieldSource =
+  | { readonly from: 'header'; readonly name: string }
+  | { readonly from: 'field'; readonly path: string };
+
+/**
+ * Where a codec reads the event type (the route, and a segment of the key): a header, a payload
+ * field, the topic, or (Avro, Protobuf) the record's or message's full schema name.
+ *
+ * @example
+ * ```ts
+ * const type: TypeSource = { from: 'field', path: 'meta.type' };
+ * ```
+ */
+export type TypeSource = FieldSource | { readonly from: 'topic' } | { readonly from: 'schema' };
+
+/**
+ * How an Avro or Protobuf value is framed: `confluent` (magic byte 0, 4-byte big-endian schema
+ * id, Protobuf message indexes), `glue` (AWS Glue Schema Registry header: version 3, compression
+ * 0 or 5 = zlib, 16-byte schema version UUID), `raw` (the bare encoding: also what the event source
+ * mapping's schema-registry integration delivers with `EventRecordFormat` `SOURCE`, which strips
+ * the schema metadata), `esm-json` (the mapping's integration with `EventRecordFormat` `JSON`:
+ * the value is already JSON).
+ *
+ * @example
+ * ```ts
+ * const codec = { kind: 'avro', wire: 'confluent' } as const satisfies CodecSpec;
+ * ```
+ */
+export type BinaryWire = 'confluent' | 'glue' | 'esm-json' | 'raw';
+
+/**
+ * The record format of a consumer's topics (the manifest's `codec`):
+ * - `envelope` (default): UTF-8 JSON in the house envelope (`event_id`, `event_type`, `data`, ...);
+ * - `cloudevents`: CloudEvents 1.0 over the Kafka protocol binding, structured or binary mode;
+ * - `json`: any JSON value, the type from a header, a field or the topic (`type`, default the
+ *   topic), the id and correlation id optionally from a header or field;
+ * - `avro`, `protobuf`: binary values framed as `wire` says; the handler passes the codec with the
+ *   schemas (`avroCodec`, `protobufCodec` from `shared/codecs/avro`, `shared/codecs/protobuf`).
+ *
+ * @example
+ * ```ts
+ * const codec = { kind: 'json', type: { from: 'header', name: 'event-type' } } as const satisfies CodecSpec;
+ * ```
+ */
+export type CodecSpec =
+  | { readonly kind: 'envelope' }
+  | { readonly kind: 'cloudevents' }
+  | {
+      readonly kind: 'json';
+      /** @default { from: 'topic' } */
+      readonly type?: Exclude<TypeSource, { from: 'schema' }>;
+      /** @default none: the id is `<topic>-<partition>@<offset>` */
+      readonly id?: FieldSource;
+      /** @default none */
+      readonly correlationId?: FieldSource;
+    }
+  | { readonly kind: 'avro'; readonly wire: BinaryWire }
+  | { readonly kind: 'protobuf'; readonly wire: BinaryWire };
+
+/**
  * Who a consumer is. Keep the file free of runtime imports (a type import is fine): infra and the
  * tooling load it without loading the handler.
  *
@@ -64,6 +132,11 @@ export interface ConsumerManifest {
   readonly ttlSeconds?: Readonly<Record<string, number>>;
   /** TTL (seconds) for any other event type. @default 86400 */
   readonly defaultTtlSeconds?: number;
+  /**
+   * The record format of its topics (see {@link CodecSpec}).
+   * @default { kind: 'envelope' }
+   */
+  readonly codec?: CodecSpec;
 }
 
 const MODES: readonly ConsumerManifest['mode'][] = [
@@ -117,5 +190,36 @@ export function validateManifest<M extends ConsumerManifest>(manifest: M): M {
   if (fallback !== undefined && (!Number.isInteger(fallback) || fallback < 1)) {
     fail('defaultTtlSeconds', 'an integer >= 1', fallback);
   }
+  validateCodec(manifest.codec, fail);
   return manifest;
+}
+
+const CODEC_KINDS = ['envelope', 'cloudevents', 'json', 'avro', 'protobuf'];
+const WIRES = ['confluent', 'glue', 'esm-json', 'raw'];
+
+function validateCodec(
+  codec: CodecSpec | undefined,
+  fail: (field: string, rule: string, value: unknown) => never,
+) {
+  if (codec === undefined) return;
+  if (!CODEC_KINDS.includes(codec.kind)) fail('codec.kind', `one of ${CODEC_KINDS.join(', ')}`, codec.kind);
+  if (codec.kind === 'avro' || codec.kind === 'protobuf') {
+    if (!WIRES.includes(codec.wire)) fail('codec.wire', `one of ${WIRES.join(', ')}`, codec.wire);
+  }
+  if (codec.kind === 'json') {
+    for (const [field, source] of [
+      ['type', codec.type],
+      ['id', codec.id],
+      ['correlationId', codec.correlationId],
+    ] as const) {
+      if (source === undefined || source.from === 'topic') continue;
+      if (source.from === 'header' && (typeof source.name !== 'string' || source.name.length === 0)) {
+        fail(`codec.${field}.name`, 'a header name', source.name);
+      } else if (source.from === 'field' && !/^[^.]+(?:\.[^.]+){0,7}$/.test(source.path)) {
+        fail(`codec.${field}.path`, 'a dot-separated field path of 1-8 segments', source.path);
+      } else if (source.from !== 'header' && source.from !== 'field') {
+        fail(`codec.${field}.from`, "'header', 'field' or 'topic'", (source as { from: unknown }).from);
+      }
+    }
+  }
 }

@@ -52,7 +52,6 @@ import {
   CONSUMER_RULES,
   KAFKA_TRIGGER_RULES,
   MSK_TRIGGER_RULES,
-  manifestCodec,
   type ResolvedKafkaTriggerProps,
   SELF_MANAGED_KAFKA_TRIGGER_RULES,
   TABLE_ACTION_READS,
@@ -715,7 +714,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
       ...props,
       topics: props.topics ?? this.manifest.topics,
       consumerGroupId: props.consumerGroupId ?? this.serviceName,
-      codec: manifestCodec(this.manifest),
+      codec: this.manifest.codec,
     };
   }
 

@@ -8,7 +8,7 @@
  * `NodejsFunction` rejects a runtime that is not Node.js; `NodejsFunction` also rejects a missing entry.
  */
 import { Duration, Token } from 'aws-cdk-lib';
-import { type ConsumerManifest, ENV, type TableAction } from '../../shared/internal';
+import { type CodecSpec, ENV, type TableAction } from '../../shared/internal';
 import type { ConsumerAlarmsOptions, OffsetLagAlarmProps } from '../constructs/consumer-alarms';
 import type {
   IdempotentKafkaConsumerProps,
@@ -194,38 +194,11 @@ export const OFFSET_LAG_THRESHOLD_RULE: ValidationRule<OffsetLagAlarmProps> = in
   Number.MAX_SAFE_INTEGER,
 );
 
-/**
- * The manifest's record format as the trigger's rules read it. Read structurally until
- * `ConsumerManifest` has its `codec` (`CodecSpec`, from the codecs branch); then type it as
- * `manifest.codec`.
- *
- * @example
- * ```ts
- * manifestCodec(manifest)?.wire; // 'esm-json'
- * ```
- */
-export function manifestCodec(manifest: ConsumerManifest): ManifestCodec | undefined {
-  return (manifest as { readonly codec?: ManifestCodec }).codec;
-}
-
-/**
- * The part of a manifest's `codec` the trigger's rules read.
- *
- * @example
- * ```ts
- * const codec: ManifestCodec = { kind: 'avro', wire: 'raw' };
- * ```
- */
-export interface ManifestCodec {
-  readonly kind?: string;
-  readonly wire?: string;
-}
-
 /** A trigger's props with the manifest's defaults filled in, and the manifest's codec. */
 export type ResolvedKafkaTriggerProps = KafkaTriggerOptions & {
   readonly topics: readonly string[];
   readonly consumerGroupId: string;
-  readonly codec: ManifestCodec | undefined;
+  readonly codec: CodecSpec | undefined;
 };
 
 /** The first item a list holds twice (an absent or unresolved list has none). */
@@ -271,18 +244,21 @@ const badFilter = ({ filters }: ResolvedKafkaTriggerProps) => {
 /** What the manifest's codec must be for the registry's record format (AWS: SOURCE strips the schema header). */
 const WIRE_OF_RECORD_FORMAT = { JSON: 'esm-json', SOURCE: 'raw' } as const;
 
+/** The wire of a binary codec (Avro, Protobuf); undefined for the others. */
+const wireOf = (codec: CodecSpec | undefined) =>
+  codec?.kind === 'avro' || codec?.kind === 'protobuf' ? codec.wire : undefined;
+
 const codecMismatch = (p: ResolvedKafkaTriggerProps) => {
   const registry = p.schemaRegistry;
-  if (registry === undefined) return p.codec?.wire === 'esm-json' ? 'no-registry' : undefined;
+  if (registry === undefined) return wireOf(p.codec) === 'esm-json' ? 'no-registry' : undefined;
   const wire = WIRE_OF_RECORD_FORMAT[registry.eventRecordFormat];
-  const binary = p.codec?.kind === 'avro' || p.codec?.kind === 'protobuf';
-  return binary && p.codec?.wire === wire ? undefined : wire;
+  return wireOf(p.codec) === wire ? undefined : wire;
 };
 
-const describeCodec = (codec: ManifestCodec | undefined) =>
+const describeCodec = (codec: CodecSpec | undefined) =>
   codec === undefined
     ? 'none (the envelope)'
-    : `${codec.kind}${codec.wire !== undefined ? ` with wire "${codec.wire}"` : ''}`;
+    : `${codec.kind}${wireOf(codec) !== undefined ? ` with wire "${wireOf(codec)}"` : ''}`;
 
 /** An AWS Glue registry ARN. */
 const GLUE_REGISTRY_ARN_PATTERN =

@@ -129,13 +129,26 @@ export interface BuildEventOptions {
    * @default now
    */
   readonly timestamp?: number;
+  /**
+   * Writes each event (and duplicate) in a record format other than the envelope (poison records
+   * stay as built); see `scripts/lib/encoders.ts`.
+   * @default the envelope as JSON
+   */
+  readonly encode?: (env: EventEnvelope) => {
+    readonly value: unknown;
+    readonly headers?: Readonly<Record<string, string>>;
+  };
+  /** Record keys of tombstones (records without a value) added after the events. @default [] */
+  readonly tombstones?: readonly string[];
+  /** `msk` (`aws:kafka`) or `self-managed` (`SelfManagedKafka`, with `bootstrapServers` only). @default 'msk' */
+  readonly eventSource?: 'msk' | 'self-managed';
 }
 
 /** What one record of a built event is, for summaries and assertions. */
 export interface BuiltRecordInfo {
   readonly partition: number;
   readonly offset: number;
-  readonly kind: 'event' | 'duplicate' | MalformedKind;
+  readonly kind: 'event' | 'duplicate' | 'tombstone' | MalformedKind;
   /** The Kafka record key (UTF-8). */
   readonly key: string;
   readonly eventType: string | undefined;
@@ -157,7 +170,7 @@ interface Item {
   readonly eventType: string | undefined;
   readonly eventId: string | undefined;
   readonly duplicateOf: string | undefined;
-  readonly value: Pick<RecordSpec, 'value' | 'rawBase64'>;
+  readonly value: Pick<RecordSpec, 'value' | 'rawBase64' | 'headers' | 'tombstone'>;
 }
 
 /**
@@ -201,6 +214,11 @@ export function buildMskEvent(options: BuildEventOptions): BuiltEvent {
     }
   }
 
+  const encoded = (env: EventEnvelope): Item['value'] => {
+    if (!options.encode) return { value: env };
+    const { value, headers } = options.encode(env);
+    return { value, ...(headers ? { headers } : {}) };
+  };
   let sequence = 0;
   const place = (key: string): number =>
     spread === 'key' ? partitionForKey(key, partitions) : sequence++ % partitions;
@@ -214,7 +232,7 @@ export function buildMskEvent(options: BuildEventOptions): BuiltEvent {
       eventType: env.event_type,
       eventId: env.event_id,
       duplicateOf: undefined,
-      value: { value: env },
+      value: encoded(env),
     };
   });
 
@@ -233,7 +251,7 @@ export function buildMskEvent(options: BuildEventOptions): BuiltEvent {
       eventType: copy.event_type,
       eventId: copy.event_id,
       duplicateOf: source.event_id,
-      value: { value: copy },
+      value: encoded(copy),
     });
   }
 
@@ -255,7 +273,16 @@ export function buildMskEvent(options: BuildEventOptions): BuiltEvent {
 
   const position = options.malformedPosition ?? 'middle';
   const at = position === 'start' ? 0 : position === 'end' ? events.length : Math.ceil(events.length / 2);
-  const ordered = [...events.slice(0, at), ...poison, ...events.slice(at), ...copies];
+  const tombstones: Item[] = (options.tombstones ?? []).map((key) => ({
+    kind: 'tombstone',
+    key,
+    partition: place(key),
+    eventType: undefined,
+    eventId: undefined,
+    duplicateOf: undefined,
+    value: { tombstone: true },
+  }));
+  const ordered = [...events.slice(0, at), ...poison, ...events.slice(at), ...copies, ...tombstones];
 
   const nextOffset = new Map<number, number>();
   const timestamp = options.timestamp ?? Date.now();
@@ -278,17 +305,30 @@ export function buildMskEvent(options: BuildEventOptions): BuiltEvent {
         offset,
         key: item.key,
         timestamp: timestamp + i,
-        ...(options.headers ? { headers: options.headers } : {}),
         ...item.value,
+        ...(options.headers || item.value.headers
+          ? { headers: { ...item.value.headers, ...options.headers } }
+          : {}),
       },
     };
   });
   // Lambda lists partitions in order and each partition's records by offset.
   specs.sort((a, b) => a.info.partition - b.info.partition || a.info.offset - b.info.offset);
   return {
-    event: mskEvent(specs.map((s) => s.spec)),
+    event: selfManaged(mskEvent(specs.map((s) => s.spec)), options.eventSource ?? 'msk'),
     records: specs.map((s) => s.info),
   };
+}
+
+/** The same records as a self-managed Kafka event source delivers them (no cluster ARN). */
+function selfManaged(event: MSKEvent, source: 'msk' | 'self-managed'): MSKEvent {
+  if (source === 'msk') return event;
+  const { eventSourceArn: _arn, ...rest } = event;
+  return {
+    ...rest,
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: 'broker-1.example.com:9092,broker-2.example.com:9092',
+  } as unknown as MSKEvent;
 }
 
 /**

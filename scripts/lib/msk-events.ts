@@ -42,6 +42,8 @@ export interface RecordSpec {
   readonly value?: unknown;
   /** The value field exactly as it should appear (to build bad base64). */
   readonly rawBase64?: string;
+  /** A tombstone: the record has no value (`value: null`). */
+  readonly tombstone?: boolean;
   readonly key?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly timestamp?: number;
@@ -56,8 +58,9 @@ export interface RecordSpec {
  * ```
  */
 export function mskRecord(spec: RecordSpec): MSKRecord {
-  let value: string;
-  if (spec.rawBase64 !== undefined) value = spec.rawBase64;
+  let value: string | null;
+  if (spec.tombstone) value = null;
+  else if (spec.rawBase64 !== undefined) value = spec.rawBase64;
   else if (spec.value instanceof Uint8Array) value = Buffer.from(spec.value).toString('base64');
   else if (typeof spec.value === 'string') value = Buffer.from(spec.value, 'utf8').toString('base64');
   else value = Buffer.from(JSON.stringify(spec.value ?? null), 'utf8').toString('base64');

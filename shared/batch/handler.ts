@@ -1,4 +1,5 @@
 import type { MSKEvent } from 'aws-lambda';
+import type { RecordCodec } from '../codecs/codec';
 import type { DeadLetterSink } from '../dead-letter';
 import { BatchRetryError, clip, InvalidRecordError } from '../errors';
 import type { EventHandler } from '../event-handler';
@@ -42,6 +43,12 @@ export interface KafkaHandlerOptions {
    * @default DEFAULT_INPUT_LIMITS (value 1 MiB, key 16 KiB, 64 headers of 32 KiB in all)
    */
   readonly limits?: Partial<InputLimits>;
+  /**
+   * How record values are decoded (`shared/codecs`): the house envelope, CloudEvents, JSON, Avro,
+   * Protobuf. Tombstones (no value) are routed as `tombstone` whatever the codec.
+   * @default the envelope codec
+   */
+  readonly codec?: RecordCodec;
 }
 
 /** An MSK Lambda handler built by {@link createKafkaHandler}. */
@@ -95,7 +102,7 @@ export function createKafkaHandler(options: KafkaHandlerOptions): KafkaHandler {
   const process = async (event: MSKEvent, context?: LambdaContextLike): Promise<BatchReport> => {
     const started = Date.now();
     try {
-      const partitions = decodeMskEvent(event, limits);
+      const partitions = decodeMskEvent(event, limits, options.codec);
       const batch = new BatchRun(lifecycle, route, options.deadLetter, context, claimConcurrency);
       await batch.prepare(partitions);
       await forEachLimited([...partitions.keys()], partitionConcurrency, (key) => batch.runPartition(key));

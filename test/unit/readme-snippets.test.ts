@@ -14,6 +14,10 @@ const SNIPPETS = [...README.matchAll(/<!-- snippet: (\S+) -->\n```ts\n([\s\S]*?)
 
 test('the README has its API snippets, each marked with the file it copies', () => {
   expect(SNIPPETS.map(([path]) => path)).toEqual([
+    'examples/formats/cloudevents.ts',
+    'examples/formats/json.ts',
+    'examples/formats/avro.ts',
+    'examples/formats/protobuf.ts',
     'examples/billing/manifest.ts',
     'examples/billing/handler.ts',
     'examples/direct-handler.ts',

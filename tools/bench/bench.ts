@@ -14,6 +14,7 @@ import { reserveStdout, runMain } from '../../scripts/lib/cli';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { startDynamoDbLocal } from '../testing/dynamodb-local';
 import { type BundleFigures, measureBundles } from './bundles';
+import { type CodecCpuFigures, measureCodecCpu } from './codec-cpu';
 import { type KeyCpuFigures, measureKeyCpu } from './cpu';
 import { machineInfo } from './machine';
 import { type BenchProgress, type BenchRun, runBenchmark } from './measure';
@@ -57,6 +58,8 @@ export interface BenchReport {
     readonly checks: readonly TargetCheck[];
   };
   readonly cpu: readonly KeyCpuFigures[] | undefined;
+  /** Decode + key per record for each record codec (1 KB payload). */
+  readonly codecCpu?: readonly CodecCpuFigures[] | undefined;
   /** The spellchecker domain per record on worst-case inputs (with the CPU figures). */
   readonly spellcheck: readonly SpellcheckCpuFigures[] | undefined;
   readonly bundles: readonly BundleFigures[] | undefined;
@@ -161,10 +164,13 @@ async function main(): Promise<number> {
     targetSource === 'main run' ? evaluateTargets(run) : targetRun ? evaluateTargets(targetRun) : [];
 
   let cpu: KeyCpuFigures[] | undefined;
+  let codecCpu: CodecCpuFigures[] | undefined;
   let spellcheck: SpellcheckCpuFigures[] | undefined;
   if (!options.skipCpu) {
     log('CPU: decodeEvent + computeKey for 1 KB and 64 KB values');
     cpu = measureKeyCpu({ budgetMs: options.quick ? 300 : 800 });
+    log('CPU: each record codec, decode + computeKey, 1 KB payload');
+    codecCpu = measureCodecCpu({ budgetMs: options.quick ? 300 : 800 });
     log('CPU: the spellchecker domain per record on worst-case inputs');
     spellcheck = measureSpellcheckCpu({ budgetMs: options.quick ? 100 : 250 });
   }
@@ -185,6 +191,7 @@ async function main(): Promise<number> {
     run,
     targets: { source: targetSource, run: targetRun, checks },
     cpu,
+    codecCpu,
     spellcheck,
     bundles,
     durationSeconds: round((performance.now() - started) / 1000, 1),
@@ -201,6 +208,13 @@ async function main(): Promise<number> {
   );
   print(checks.length > 0 ? renderTargets(checks) : '  skipped (--skip-targets)\n');
   if (cpu) print(`\nPer-record CPU, decode + canonical JSON + SHA-256 (single thread):\n${renderCpu(cpu)}\n`);
+  if (codecCpu) {
+    const lines = codecCpu.map(
+      (f) =>
+        `  ${f.codec.padEnd(24)} ${String(f.valueBytes).padStart(5)} B  ${f.usPerRecord.toFixed(1).padStart(7)} µs/record (best window ${f.best.toFixed(1)})`,
+    );
+    print(`\nPer-record CPU by record codec, decode + content key, ~1 KB payload:\n${lines.join('\n')}\n`);
+  }
   if (spellcheck) {
     print(
       `\nSpellchecker domain per record: decodeEvent + schema + check, single thread, warm speller (words over ${MAX_WORD_LENGTH} letters not checked, work budget ${DEFAULT_MAX_WORK} units per text):\n${renderSpellcheckCpu(spellcheck)}\n`,

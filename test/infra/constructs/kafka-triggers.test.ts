@@ -14,7 +14,7 @@ import type {
   SelfManagedKafkaTriggerProps,
 } from '../../../infra/constructs/idempotent-kafka-consumer';
 import type { KafkaSchemaRegistry } from '../../../infra/lib/kafka-source';
-import type { ConsumerManifest } from '../../../shared/internal';
+import type { CodecSpec, ConsumerManifest } from '../../../shared/internal';
 import {
   acknowledgments,
   actionsOf,
@@ -38,9 +38,9 @@ const CA_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-ca-Gh
 const REGISTRY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-MnOpQr';
 const GLUE_REGISTRY = 'arn:aws:glue:eu-west-1:123456789012:registry/orders';
 
-/** `ORDERS` with a record format (the manifest's `codec`, read structurally until the codecs branch types it). */
-function ordersWithCodec(codec: { kind: string; wire?: string }): ConsumerManifest {
-  return { ...ORDERS, codec } as ConsumerManifest;
+/** `ORDERS` with a record format (the manifest's `codec`). */
+function ordersWithCodec(codec: CodecSpec): ConsumerManifest {
+  return { ...ORDERS, codec };
 }
 
 /** Adds a trigger to the consumer; the stack is there for the secrets and keys it needs. */

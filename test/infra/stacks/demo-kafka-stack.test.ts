@@ -82,10 +82,14 @@ describe('DemoKafkaStack (-c demo=true)', () => {
     );
     const nag = all.filter((ack) => ack.id.includes('AwsSolutions-'));
     expect(nag.map((ack) => ack.id.replace(/^Annotation::/, '')).sort()).toEqual([
+      // One of each per consumer (three).
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<DeadLetterQueueSpillBucket457D16C5.Arn>/dead-letters/*]',
       'AwsSolutions-IAM5[Resource::<DeadLetterQueueSpillBucket457D16C5.Arn>/dead-letters/*]',
+      'AwsSolutions-IAM5[Resource::<DeadLetterQueueSpillBucket457D16C5.Arn>/dead-letters/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
       'AwsSolutions-S1',

@@ -112,6 +112,7 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
         ESSAY_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       },
       spellchecker: { SPELLCHECK_TABLE_NAME: ['dynamodb:PutItem'] },
+      'essay-feedback': { FEEDBACK_TABLE_NAME: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] },
     });
   });
 
@@ -129,6 +130,7 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
     // Construct ids never change once deployed (the manifest's `id`, `<id>Table` for its first table).
     const ids = (type: string) => Object.keys(template.findResources(type)).sort();
     expect(ids('AWS::DynamoDB::Table')).toEqual([
+      'EssayFeedbackTable5E17773C',
       'EssayLifecycleTable32B6FC86',
       'IdempotencyTable48612DF4',
       'SpellcheckerTable6A49B2B0',
@@ -136,6 +138,7 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
     expect(ids('AWS::SQS::Queue')).toEqual(['DeadLetterQueue11C2C8AA']);
     expect(ids('AWS::S3::Bucket')).toEqual(['DeadLetterQueueSpillBucket457D16C5']);
     expect(ids('AWS::Logs::LogGroup')).toEqual([
+      'EssayFeedbackLogGroup66BC6D12',
       'EssayLifecycleLogGroupB4D87030',
       'SpellcheckerLogGroup2ED16682',
     ]);

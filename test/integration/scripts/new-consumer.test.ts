@@ -68,7 +68,7 @@ test('new:consumer writes a consumer that checks, synthesizes, runs and passes i
   const list = readFileSync(join(copy, 'functions/manifests.ts'), 'utf8');
   expect(list).toContain("import orders from './orders/manifest';");
   expect(list).toMatch(
-    /MANIFESTS: readonly ConsumerManifest\[\] = \[essayLifecycle, spellchecker, orders\];/,
+    /MANIFESTS: readonly ConsumerManifest\[\] = \[essayLifecycle, spellchecker, essayFeedback, orders\];/,
   );
 
   // THEN it type-checks and lints as written
