@@ -328,7 +328,7 @@ export class Lifecycle {
   /** A permanent failure under a claim: dead-letter, then mark the record `failed`. */
   async #permanent(step: ClaimedStep, error: unknown, options: RunOptions): Promise<Decision<never>> {
     const { trace, claim } = step;
-    const unsent = await this.#sendDeadLetter(trace, error, options);
+    const unsent = await this.#sendDeadLetter(trace, error, options, claim.owner);
     if (unsent) return this.#retry(step, unsent, true);
     try {
       await this.#config.store.fail(claim, error);
@@ -341,7 +341,7 @@ export class Lifecycle {
 
   /** A permanent failure with no claim to mark: dead-letter only. */
   async #deadLetterOnly(trace: Trace, error: unknown, options: RunOptions): Promise<Decision<never>> {
-    const unsent = await this.#sendDeadLetter(trace, error, options);
+    const unsent = await this.#sendDeadLetter(trace, error, options, undefined);
     // Nothing was claimed, so nothing to release: the record simply comes again.
     return unsent ? retry(trace.key, unsent, false) : failed(trace.key, error);
   }
@@ -355,11 +355,12 @@ export class Lifecycle {
     trace: Trace,
     error: unknown,
     options: RunOptions,
+    owner: string | undefined,
   ): Promise<DeadLetterUnavailableError | undefined> {
     if (!options.deadLetter) return undefined;
     const { decoded, key } = trace;
     try {
-      await options.deadLetter({ key, decoded, error, failedAt: this.#config.clock.now() });
+      await options.deadLetter({ key, decoded, error, failedAt: this.#config.clock.now(), owner });
       note(trace, 'dead-lettered');
       return undefined;
     } catch (sendError) {
