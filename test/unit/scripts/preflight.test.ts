@@ -48,7 +48,7 @@ const TEMPLATE = {
 
 describe('preflight summary', () => {
   test('intrinsics are shown by what they point at', () => {
-    expect(show({ Ref: 'AWS::Region' })).toBe('${AWS::Region}');
+    expect(show({ Ref: 'AWS::Region' })).toBe(['$', '{AWS::Region}'].join(''));
     expect(show({ 'Fn::Join': [':', ['a', { Ref: 'B' }]] })).toBe('a:B');
   });
 
