@@ -66,6 +66,8 @@ Source (default: the local file ${DEAD_LETTER_FILE.replace(`${REPO_ROOT}/`, '')}
   --queue-url <url>          an SQS queue (dead letters spilled to S3 are read through their pointer)
   --endpoint <url>           AWS endpoint for SQS, S3, DynamoDB and Lambda (LocalStack: http://127.0.0.1:4566)
   --region <region>          AWS region                                        [AWS_REGION]
+  --spill-bucket <name>      S3 bucket where --target handler spills a new dead letter too large
+                             for a message (the stack's spill bucket)
   --visibility-timeout <s>   SQS: seconds a read dead letter stays hidden from other readers [300]
 
 Filters (list, redrive):
@@ -113,6 +115,7 @@ export interface DeadLettersOptions {
   readonly endpoint: string | undefined;
   readonly region: string | undefined;
   readonly visibilityTimeout: number;
+  readonly spillBucket: string | undefined;
   readonly table: string;
   readonly dynamodbEndpoint: string | undefined;
   readonly target: 'handler' | 'lambda' | 'produce';
@@ -196,6 +199,7 @@ export function parseDeadLettersArgs(
         max: 43_200,
         fallback: 300,
       }),
+      spillBucket: values['spill-bucket'],
       table: values.table ?? env[ENV.IDEMPOTENCY_TABLE_NAME] ?? LOCAL_TABLES.idempotency,
       dynamodbEndpoint: values['dynamodb-endpoint'] ?? env[ENV.DYNAMODB_ENDPOINT] ?? endpoint,
       target,
@@ -224,6 +228,7 @@ function parse(argv: readonly string[]) {
       endpoint: { type: 'string' },
       region: { type: 'string' },
       'visibility-timeout': { type: 'string' },
+      'spill-bucket': { type: 'string' },
       table: { type: 'string' },
       'dynamodb-endpoint': { type: 'string' },
       target: { type: 'string' },
@@ -365,6 +370,7 @@ function targetFor(
     idempotencyTable: options.table,
     deadLetterUrl: source.url,
     sqsEndpoint: options.endpoint,
+    spillBucket: options.spillBucket,
   });
 }
 

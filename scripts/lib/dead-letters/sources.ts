@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
@@ -180,6 +180,8 @@ export class SqsSource implements DeadLetterSource {
   readonly description: string;
   readonly url: string;
   private readonly held = new Map<string, Held>();
+  /** The ETag of each spilled body read, by message id. */
+  private readonly etags = new Map<string, string | undefined>();
   private readonly visibilityTimeout: number;
 
   constructor(
@@ -240,10 +242,19 @@ export class SqsSource implements DeadLetterSource {
       new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: held.receiptHandle }),
     );
     this.held.delete(letter.id);
-    if (letter.spilled) {
-      await this.options.s3.send(
-        new DeleteObjectCommand({ Bucket: letter.spilled.bucket, Key: letter.spilled.key }),
-      );
+    const spilled = letter.spilled;
+    if (spilled) {
+      // The key is the same for every dead letter of one record: a redelivery that failed again
+      // may have spilled its own dead letter over it. Only the object this message pointed at goes.
+      const head = await this.options.s3
+        .send(new HeadObjectCommand({ Bucket: spilled.bucket, Key: spilled.key }))
+        .then(
+          (found) => found.ETag,
+          () => undefined,
+        );
+      if (head !== undefined && head === this.etags.get(letter.id)) {
+        await this.options.s3.send(new DeleteObjectCommand({ Bucket: spilled.bucket, Key: spilled.key }));
+      }
     }
   }
 

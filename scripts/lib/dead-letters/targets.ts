@@ -31,8 +31,10 @@ export interface HandlerTargetOptions {
   readonly idempotencyTable: string;
   /** Where the consumer sends a record that fails again (the source being redriven). */
   readonly deadLetterUrl: string;
-  /** SQS endpoint of `deadLetterUrl` (LocalStack). */
+  /** SQS and S3 endpoint of `deadLetterUrl` (LocalStack). */
   readonly sqsEndpoint?: string | undefined;
+  /** Bucket for a new dead letter too large for a message (`DEAD_LETTER_SPILL_BUCKET`). */
+  readonly spillBucket?: string | undefined;
 }
 
 /**
@@ -63,7 +65,10 @@ export function handlerTarget(options: HandlerTargetOptions): RedeliveryTarget {
         idempotencyTable: options.idempotencyTable,
         deadLetterUrl: options.deadLetterUrl,
       }),
-      ...(options.sqsEndpoint ? { [ENV.SQS_ENDPOINT]: options.sqsEndpoint } : {}),
+      ...(options.sqsEndpoint
+        ? { [ENV.SQS_ENDPOINT]: options.sqsEndpoint, [ENV.S3_ENDPOINT]: options.sqsEndpoint }
+        : {}),
+      ...(options.spillBucket ? { [ENV.DEAD_LETTER_SPILL_BUCKET]: options.spillBucket } : {}),
       ...Object.fromEntries(tables),
     });
     const handler = await importHandler(service);
