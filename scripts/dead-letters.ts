@@ -275,14 +275,15 @@ export async function runDeadLetters(argv: readonly string[], hooks: DeadLetters
     options.queueUrl && sqs && s3
       ? new SqsSource(options.queueUrl, { sqs, s3, visibilityTimeout: options.visibilityTimeout })
       : new FileSource(options.file);
-  const store = await openStore(options);
+  // list reads the source only: no store to open (nor a DynamoDB Local to start).
+  const store = options.command === 'list' ? undefined : await openStore(options);
   try {
     const { letters, unreadable } = await source.read();
     for (const bad of unreadable)
       process.stderr.write(`Unreadable dead letter at ${bad.position}: ${bad.reason}\n`);
     if (options.command === 'show') {
       const letter = findLetter(letters, options.id ?? '');
-      const record = await readRecord(store.doc, options.table, letter.entry.idempotency_key, {
+      const record = await readRecord(required(store).doc, options.table, letter.entry.idempotency_key, {
         includeExpired: true,
       });
       print(
@@ -300,11 +301,11 @@ export async function runDeadLetters(argv: readonly string[], hooks: DeadLetters
       print(options.json ? `${JSON.stringify(selected.map(summary))}\n` : listLetters(selected, source));
       return 0;
     }
-    const target = targetFor(options, selected, store.endpoint, source);
+    const target = targetFor(options, selected, required(store).endpoint, source);
     const results: RedriveResult[] = [];
     for (const letter of selected) {
       const result = await redriveLetter(letter, {
-        doc: store.doc,
+        doc: required(store).doc,
         table: options.table,
         source,
         target,
@@ -320,8 +321,13 @@ export async function runDeadLetters(argv: readonly string[], hooks: DeadLetters
     return results.some((r) => r.outcome === 'kept' || r.outcome === 'skipped') ? 1 : 0;
   } finally {
     await source.close();
-    await store.close();
+    await store?.close();
   }
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('The idempotency store was not opened.');
+  return value;
 }
 
 /** The idempotency store's client: the endpoint given, the local engine for the file source, or AWS. */
