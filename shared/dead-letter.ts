@@ -25,6 +25,11 @@ export interface DeadLetterEntry {
   readonly record: unknown;
   /** ISO time of the failure. */
   readonly failed_at: string;
+  /**
+   * Owner token of the attempt that marked the idempotency record `failed`; absent when no record
+   * was claimed. `npm run dead-letters -- redrive` resets only a `failed` record with this owner.
+   */
+  readonly owner?: string;
 }
 
 /** Where poison records go. */
@@ -150,8 +155,15 @@ export interface SqsDeadLetterSinkOptions {
   readonly s3?: S3Client;
 }
 
-/** The pointer class name the SQS extended clients (Java, Python) write and read. */
-const S3_POINTER_CLASS = 'software.amazon.payloadoffloading.PayloadS3Pointer';
+/**
+ * The pointer class name the SQS extended clients (Java, Python) write and read.
+ *
+ * @example
+ * ```ts
+ * const spilled = JSON.parse(body)[0] === S3_POINTER_CLASS;
+ * ```
+ */
+export const S3_POINTER_CLASS = 'software.amazon.payloadoffloading.PayloadS3Pointer';
 
 /**
  * Sends dead letters to an SQS queue, one message each, as JSON ({@link deadLetterBody}: bounded,

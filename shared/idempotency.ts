@@ -138,6 +138,11 @@ export interface PermanentFailure {
   readonly error: unknown;
   /** Epoch ms of the failure, by the layer's clock (the injected one in tests). */
   readonly failedAt: number;
+  /**
+   * Owner token of the claim the record is marked `failed` under; `undefined` when nothing was
+   * claimed (the store refused the record itself, or fail-open). A redrive fences its reset with it.
+   */
+  readonly owner: string | undefined;
 }
 
 /** Per-call options of {@link Idempotency.run}. */

@@ -45,6 +45,7 @@ export {
   deadLetterBody,
   deadLetterSinkFor,
   FileDeadLetterSink,
+  S3_POINTER_CLASS,
   SqsDeadLetterSink,
 } from './dead-letter';
 export { envBoolean, envChoice, envInteger, type IntegerBounds, optionalEnv, requireEnv } from './env';
@@ -114,4 +115,4 @@ export {
   systemClock,
   type TransactionalWrite,
 } from './store';
-export { releaseRequest } from './transitions';
+export { errorName, RESET_MESSAGE_PREFIX_CHARS, releaseRequest, resetFailedRequest } from './transitions';

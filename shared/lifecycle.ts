@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RecordStatus } from './constants';
 import type { DecodedEvent } from './envelope';
 import {
@@ -370,7 +371,7 @@ export class Lifecycle {
   /** A permanent failure under a claim: dead-letter, then mark the record `failed`. */
   async #permanent(step: ClaimedStep, error: unknown, options: RunOptions): Promise<Decision<never>> {
     const { trace, claim } = step;
-    const unsent = await this.#sendDeadLetter(trace, error, options);
+    const unsent = await this.#sendDeadLetter(trace, error, options, claim.owner);
     if (unsent) return this.#retry(step, unsent, true);
     const started = this.#config.clock.now();
     try {
@@ -443,13 +444,15 @@ export class Lifecycle {
 
   /** A permanent failure in single-write mode: dead-letter, then create the record `failed`. */
   async #permanentUnclaimed(trace: Trace, error: unknown, options: RunOptions): Promise<Decision<never>> {
-    const unsent = await this.#sendDeadLetter(trace, error, options);
+    // The owner token is chosen first: the dead letter names it, so a redrive can reset this record.
+    const owner = randomUUID();
+    const unsent = await this.#sendDeadLetter(trace, error, options, owner);
     if (unsent) return retry(trace.key, unsent, false);
     const { key, decoded } = trace;
     try {
       const committed = await this.#config.store.commit(
         key,
-        { ttlSeconds: this.ttlFor(key.eventType), context: this.#context(decoded) },
+        { ttlSeconds: this.ttlFor(key.eventType), context: this.#context(decoded), owner },
         { status: 'failed', error },
       );
       if (committed.kind === 'committed') {
@@ -522,7 +525,7 @@ export class Lifecycle {
 
   /** A permanent failure with no claim to mark: dead-letter only. */
   async #deadLetterOnly(trace: Trace, error: unknown, options: RunOptions): Promise<Decision<never>> {
-    const unsent = await this.#sendDeadLetter(trace, error, options);
+    const unsent = await this.#sendDeadLetter(trace, error, options, undefined);
     // Nothing was claimed, so nothing to release: the record simply comes again.
     return unsent ? retry(trace.key, unsent, false) : failed(trace.key, error);
   }
@@ -536,11 +539,12 @@ export class Lifecycle {
     trace: Trace,
     error: unknown,
     options: RunOptions,
+    owner: string | undefined,
   ): Promise<DeadLetterUnavailableError | undefined> {
     if (!options.deadLetter) return undefined;
     const { decoded, key } = trace;
     try {
-      await options.deadLetter({ key, decoded, error, failedAt: this.#config.clock.now() });
+      await options.deadLetter({ key, decoded, error, failedAt: this.#config.clock.now(), owner });
       note(trace, 'dead-lettered');
       return undefined;
     } catch (sendError) {

@@ -187,6 +187,11 @@ export interface CommitOptions {
   readonly ttlSeconds: number;
   /** Context stored with the record. @default none */
   readonly context?: RecordContext;
+  /**
+   * The owner token of the record (and the transaction's `ClientRequestToken`); given when something
+   * sent before the commit must name it, as a dead letter does. @default a fresh random token
+   */
+  readonly owner?: string;
 }
 
 /** Result of a commit: the record is this attempt's, or the record that stands in the way. */
@@ -477,7 +482,7 @@ export class IdempotencyStore {
       );
     }
     const now = this.clock.now();
-    const owner = randomUUID();
+    const owner = options.owner ?? randomUUID();
     const transition: Transition = outcome.status === 'completed' ? 'commit' : 'commit-failed';
     const encoded =
       outcome.status === 'completed'

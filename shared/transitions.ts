@@ -17,6 +17,7 @@ import type { IdempotencyRecord } from './store';
  * processing(owner=me) --fail------> failed         condition: HELD_BY_ME
  * (absent | expired | processing with lease over) --commit--> completed(owner=me)          single-write mode
  * (absent | expired | processing with lease over) --commit-failed--> failed(owner=me)      single-write mode
+ * failed(owner=X, error=E) --reset--> (deleted)      condition: FAILED_AS_DEAD_LETTERED  (operator's redrive)
  * ```
  *
  * `commit` and `commit-failed` are the single-write mode's: no claim comes first, and the finished
@@ -40,6 +41,8 @@ const NAMES: Readonly<Record<string, string>> = {
   '#omitted': 'result_omitted',
   '#error': 'error',
   '#finished': 'finished_at',
+  '#errorName': 'name',
+  '#errorMessage': 'message',
 };
 
 const IS_ABSENT = 'attribute_not_exists(#id)';
@@ -57,6 +60,14 @@ const STILL_PROCESSING = '#status = :processing';
  * live claim is ever released; a finished record stays what makes a redelivery a duplicate.
  */
 const HELD_BY_ME = `${OWNED_BY_ME} AND ${STILL_PROCESSING}`;
+
+/**
+ * Reset (an operator's redrive of a dead letter): the record is still the `failed` one that dead
+ * letter describes, the same attempt (owner token) and the same error. A record failed again by a
+ * later attempt, completed since, claimed, or gone is never touched.
+ */
+const FAILED_AS_DEAD_LETTERED = '#status = :failed AND #owner = :owner AND #error.#errorName = :errorName';
+const WITH_MESSAGE = 'begins_with(#error.#errorMessage, :errorMessage)';
 
 const COUNT_ATTEMPT = '#attempts = if_not_exists(#attempts, :zero) + :one';
 /**
@@ -297,6 +308,49 @@ export function releaseRequest(request: FencedRequest): DeleteCommandInput {
     ConditionExpression: HELD_BY_ME,
     ExpressionAttributeNames: namesIn(HELD_BY_ME),
     ExpressionAttributeValues: heldBy(request.owner),
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+/** Input of {@link resetFailedRequest}: what the dead letter being redriven carries. */
+export interface ResetFailedRequest extends Target {
+  /** The owner token of the attempt that failed the record (the dead letter's `owner`). */
+  readonly owner: string;
+  /** The dead letter's error (its message may be cut: only its first {@link RESET_MESSAGE_PREFIX_CHARS} characters are compared). */
+  readonly error: { readonly name: string; readonly message: string };
+}
+
+/**
+ * How much of the error message a reset compares: the store keeps 3999 characters and an ellipsis,
+ * a dead letter 4096 and a cut marker, so the first 3999 are the same in both whenever either was cut.
+ */
+export const RESET_MESSAGE_PREFIX_CHARS = 3999;
+
+/**
+ * Reset: deletes a `failed` record so that a redriven dead letter is processed afresh instead of
+ * skipped as a duplicate, conditional on {@link FAILED_AS_DEAD_LETTERED}: `status = failed`, the
+ * dead letter's owner and error name, and its message's first 3999 characters. `ALL_OLD` on refusal
+ * says what the record is instead.
+ *
+ * @example
+ * ```ts
+ * new DeleteCommand(resetFailedRequest({ tableName, id, owner: letter.owner, error: letter.error }));
+ * ```
+ */
+export function resetFailedRequest(request: ResetFailedRequest): DeleteCommandInput {
+  const prefix = request.error.message.slice(0, RESET_MESSAGE_PREFIX_CHARS);
+  // An empty message has nothing to compare (and begins_with with '' is refused by some engines).
+  const condition = prefix ? `${FAILED_AS_DEAD_LETTERED} AND ${WITH_MESSAGE}` : FAILED_AS_DEAD_LETTERED;
+  return {
+    ...keyOf(request),
+    ConditionExpression: condition,
+    ExpressionAttributeNames: namesIn(condition),
+    ExpressionAttributeValues: {
+      ':failed': RecordStatus.FAILED,
+      ':owner': request.owner,
+      ':errorName': request.error.name,
+      ...(prefix ? { ':errorMessage': prefix } : {}),
+    },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }

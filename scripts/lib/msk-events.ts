@@ -91,11 +91,28 @@ export function mskEvent(
   records: readonly RecordSpec[],
   options: { readonly clusterArn?: string; readonly bootstrapServers?: string } = {},
 ): MSKEvent {
+  return mskEventOf(records.map(mskRecord), options);
+}
+
+/**
+ * Wraps records already in the event source mapping's form (base64 key and value, byte-array
+ * headers) in an MSK event, grouped under `"<topic>-<partition>"` in the order given: a dead
+ * letter's record as received is redelivered this way, byte for byte.
+ *
+ * @example
+ * ```ts
+ * const event = mskEventOf([letter.record as MSKRecord]);
+ * ```
+ */
+export function mskEventOf(
+  records: readonly MSKRecord[],
+  options: { readonly clusterArn?: string; readonly bootstrapServers?: string } = {},
+): MSKEvent {
   const grouped: Record<string, MSKRecord[]> = {};
-  for (const spec of records) {
-    const group = `${spec.topic}-${spec.partition}`;
+  for (const record of records) {
+    const group = `${record.topic}-${record.partition}`;
     grouped[group] ??= [];
-    grouped[group].push(mskRecord(spec));
+    grouped[group].push(record);
   }
   return {
     eventSource: 'aws:kafka',

@@ -233,6 +233,7 @@ function deadLetterEntry(service: string, item: Item, failure: PermanentFailure)
     },
     record: record.received,
     failed_at: new Date(failure.failedAt).toISOString(),
+    ...(failure.owner !== undefined ? { owner: failure.owner } : {}),
   };
 }
 
