@@ -141,3 +141,73 @@ export function countRequests(client: AnyClient): RequestCounter {
   );
   return counter;
 }
+
+/**
+ * The most requests a client had in flight at once, overall and by operation (a request is in
+ * flight from its first attempt to its last answer, retries included).
+ */
+export interface InFlightTracker {
+  /** Requests in flight now, by operation. */
+  readonly current: Map<string, number>;
+  /** The highest count seen since the last reset, by operation. */
+  readonly max: Map<string, number>;
+  /** The highest count seen of all operations together. */
+  maxTotal: number;
+  reset(): void;
+}
+
+/**
+ * A fresh {@link InFlightTracker}, to pass to {@link trackInFlight} (one tracker may watch several
+ * clients).
+ *
+ * @example
+ * ```ts
+ * const tracker = inFlightTracker(); trackInFlight(client, tracker);
+ * ```
+ */
+export function inFlightTracker(): InFlightTracker {
+  const tracker: InFlightTracker = {
+    current: new Map(),
+    max: new Map(),
+    maxTotal: 0,
+    reset: () => {
+      tracker.max.clear();
+      tracker.maxTotal = 0;
+    },
+  };
+  return tracker;
+}
+
+/**
+ * Records how many requests of a client are in flight at once: an initialize-step middleware
+ * (outside the retry loop) that counts a request from when it is sent until it settles.
+ *
+ * @example
+ * ```ts
+ * const tracker = inFlightTracker();
+ * trackInFlight(client, tracker);
+ * await handler.process(event);
+ * console.log(tracker.max.get('UpdateItem'));
+ * ```
+ */
+export function trackInFlight(client: AnyClient, tracker: InFlightTracker): () => void {
+  const name = `inFlight-${Math.random().toString(36).slice(2)}`;
+  const total = () => [...tracker.current.values()].reduce((a, b) => a + b, 0);
+  client.middlewareStack.add(
+    // biome-ignore lint/suspicious/noExplicitAny: the middleware stack's generic types are not exported usefully.
+    (next: any, context: any) => async (args: any) => {
+      const operation = String(context.commandName ?? '').replace(/Command$/, '');
+      const now = (tracker.current.get(operation) ?? 0) + 1;
+      tracker.current.set(operation, now);
+      tracker.max.set(operation, Math.max(tracker.max.get(operation) ?? 0, now));
+      tracker.maxTotal = Math.max(tracker.maxTotal, total());
+      try {
+        return await next(args);
+      } finally {
+        tracker.current.set(operation, (tracker.current.get(operation) ?? 1) - 1);
+      }
+    },
+    { step: 'initialize', name, override: true },
+  );
+  return () => client.middlewareStack.remove(name);
+}
