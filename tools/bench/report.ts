@@ -1,6 +1,8 @@
 import type { BundleFigures } from './bundles';
 import type { KeyCpuFigures } from './cpu';
 import type { BenchRun, Measurement } from './measure';
+import type { CpuProfileSummary } from './profile';
+import type { HotKeyRow, ScaleRow } from './scale';
 import { SIDE_DEFINITIONS, SIDE_LABELS, type SideName } from './sides';
 import type { SpellcheckCpuFigures } from './spellcheck-cpu';
 import type { Scenario } from './workload';
@@ -288,7 +290,8 @@ export function renderSpellcheckCpu(figures: readonly SpellcheckCpuFigures[]): s
 }
 
 /**
- * Renders bundle sizes and cold module-init times.
+ * Renders bundle sizes and cold module-init times (without and with `--enable-source-maps`), then
+ * what is in each bundle by package.
  *
  * @example
  * ```ts
@@ -300,22 +303,124 @@ export function renderBundles(figures: readonly BundleFigures[]): string {
     f.name,
     `${fmt(f.bytes / 1024, 1)} KB`,
     `${fmt(f.gzipBytes / 1024, 1)} KB`,
+    `${fmt(f.sourceMapBytes / 1024, 0)} KB`,
     fmt(f.coldInitMs, 1),
+    fmt(f.coldInitSourceMapsMs, 1),
     fmt(f.requireMs, 1),
+    fmt(f.requireSourceMapsMs, 1),
+    fmt(f.requireCpuMs, 1),
+    fmt(f.requireCpuSourceMapsMs, 1),
     f.placeholder ? 'PLACEHOLDER handler' : '',
   ]);
-  return table(
+  const sizes = table(
     [
       'function',
       'bundle (minified)',
       'gzip',
-      'cold init ms (minus bare node)',
-      'require() ms in-process',
+      'source map',
+      'cold init ms',
+      'with source maps',
+      'require() ms',
+      'require() with maps',
+      'require() CPU ms',
+      'CPU with maps',
       '',
     ],
     rows,
-    [false, true, true, true, true, false],
+    [false, true, true, true, true, true, true, true, true, true, false],
   );
+  const packages = figures.map(
+    (f) => `${f.name}: ${f.packages.map((p) => `${p.name} ${fmt(p.bytes / 1024, 0)} KB`).join(', ')}`,
+  );
+  return `${sizes}\n\nIn each bundle (bytes in the minified output, esbuild metafile):\n${packages.join('\n')}`;
+}
+
+/**
+ * Renders the scale rows.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderScale(rows));
+ * ```
+ */
+export function renderScale(rows: readonly ScaleRow[]): string {
+  const body = rows.map((r) => [
+    r.label,
+    String(r.partitions),
+    sideShort(r.side),
+    `${fmt(r.eventBytes / 1024 / 1024, 1)} MB`,
+    fmt(r.fresh.wallMs, 0),
+    fmt(r.freshMsPerRecord, 3),
+    requestsText(r.fresh.requests),
+    inFlightText(r.fresh.maxInFlight),
+    String(r.fresh.largestBatch.BatchGetItem ?? '-'),
+    fmt(r.redelivered.wallMs, 0),
+    requestsText(r.redelivered.requests),
+    fmt(r.peakRssMb, 0),
+    r.heapLimitMb === undefined ? '' : `heap ${r.heapLimitMb} MB`,
+  ]);
+  return table(
+    [
+      'batch',
+      'partitions',
+      'side',
+      'event',
+      'fresh ms',
+      'ms/rec',
+      'fresh requests',
+      'max in flight',
+      'keys/BGet',
+      'redelivered ms',
+      'redelivered requests',
+      'peak RSS MB',
+      '',
+    ],
+    body,
+    [false, true, false, true, true, true, false, false, true, true, false, true, false],
+  );
+}
+
+/**
+ * Renders the hot-key row in one line.
+ *
+ * @example
+ * ```ts
+ * console.log(renderHotKey(row));
+ * ```
+ */
+export function renderHotKey(row: HotKeyRow): string {
+  return `${row.workers} workers delivered the same record at once: the handler ran ${row.handlerCalls} time(s), ${row.retried} left it for a redelivery (in progress elsewhere), ${row.duplicates} found it done; ${fmt(row.wallMs, 1)} ms; requests ${requestsText(row.requests)}`;
+}
+
+/**
+ * Renders the CPU profile summary: the top functions by self time and the time by area.
+ *
+ * @example
+ * ```ts
+ * console.log(renderProfile(await profileKeyCpu()));
+ * ```
+ */
+export function renderProfile(profile: CpuProfileSummary): string {
+  const top = table(
+    ['self %', 'function', 'where'],
+    profile.top.map((f) => [fmt(f.selfPercent, 1), f.function, f.where]),
+    [true, false, false],
+  );
+  const areas = profile.byArea.map((a) => `${a.area} ${fmt(a.selfPercent, 1)}%`).join(', ');
+  return `${top}\nBy area: ${areas}`;
+}
+
+function requestsText(requests: Readonly<Record<string, number>>): string {
+  return Object.entries(requests)
+    .map(([op, n]) => `${OP_ABBREVIATIONS[op] ?? op} ${n}`)
+    .join(', ');
+}
+
+function inFlightText(max: Readonly<Record<string, number>>): string {
+  return Object.entries(max)
+    .filter(([op]) => op !== 'total')
+    .map(([op, n]) => `${OP_ABBREVIATIONS[op] ?? op} ${n}`)
+    .join(', ');
 }
 
 function renderTable(rows: readonly Measurement[], capacityReported: boolean): string {

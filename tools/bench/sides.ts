@@ -151,6 +151,23 @@ export interface DeliveryOutcome {
   readonly duplicates: number;
   /** `true` when the delivery failed and the batch must come again. */
   readonly failed: boolean;
+  /** Records left for a redelivery (retryable outcomes, e.g. in progress elsewhere). */
+  readonly retried?: number;
+}
+
+/**
+ * Options of one {@link Side.deliver}.
+ *
+ * @example
+ * ```ts
+ * await side.deliver(event, { failOn: workload.failOn });
+ * ```
+ */
+export interface DeliverOptions {
+  /** The handler of the record whose `data.id` matches throws (a retryable error). */
+  readonly failOn?: string | undefined;
+  /** Retryable outcomes are expected (concurrent workers on one key): report them, do not throw. */
+  readonly allowRetries?: boolean;
 }
 
 /**
@@ -171,7 +188,7 @@ export interface Side {
    * Delivers a batch as the Lambda event source would. With `failOn`, the handler of the record
    * whose `data.id` matches throws (a retryable error), as a dependency outage would.
    */
-  deliver(event: MSKEvent, options?: { readonly failOn?: string | undefined }): Promise<DeliveryOutcome>;
+  deliver(event: MSKEvent, options?: DeliverOptions): Promise<DeliveryOutcome>;
   /** Releases the client. */
   close(): void;
 }
@@ -399,10 +416,15 @@ function ourDelivery(
       throw new Error(`bench: ${report.counts.failed} records failed permanently; the workload is broken.`);
     }
     const failed = report.batchItemFailures.length > 0;
-    if (failed && failOn === undefined) {
+    if (failed && failOn === undefined && deliveryOptions.allowRetries !== true) {
       const first = report.records.find((r) => r.error !== undefined);
       throw new Error(`bench: unexpected retryable failure (${first?.error ?? 'unknown'}).`);
     }
-    return { handlerCalls: calls, duplicates: report.counts.duplicate, failed };
+    return {
+      handlerCalls: calls,
+      duplicates: report.counts.duplicate,
+      failed,
+      retried: report.batchItemFailures.length,
+    };
   };
 }

@@ -153,6 +153,11 @@ export interface InFlightTracker {
   readonly max: Map<string, number>;
   /** The highest count seen of all operations together. */
   maxTotal: number;
+  /**
+   * The most items one request carried, for the batch operations (`BatchGetItem` keys,
+   * `BatchWriteItem` requests, `TransactWriteItems` items), since the last reset.
+   */
+  readonly largestBatch: Map<string, number>;
   reset(): void;
 }
 
@@ -170,9 +175,11 @@ export function inFlightTracker(): InFlightTracker {
     current: new Map(),
     max: new Map(),
     maxTotal: 0,
+    largestBatch: new Map(),
     reset: () => {
       tracker.max.clear();
       tracker.maxTotal = 0;
+      tracker.largestBatch.clear();
     },
   };
   return tracker;
@@ -201,6 +208,10 @@ export function trackInFlight(client: AnyClient, tracker: InFlightTracker): () =
       tracker.current.set(operation, now);
       tracker.max.set(operation, Math.max(tracker.max.get(operation) ?? 0, now));
       tracker.maxTotal = Math.max(tracker.maxTotal, total());
+      const items = batchItems(operation, args.input);
+      if (items !== undefined) {
+        tracker.largestBatch.set(operation, Math.max(tracker.largestBatch.get(operation) ?? 0, items));
+      }
       try {
         return await next(args);
       } finally {
@@ -210,4 +221,18 @@ export function trackInFlight(client: AnyClient, tracker: InFlightTracker): () =
     { step: 'initialize', name, override: true },
   );
   return () => client.middlewareStack.remove(name);
+}
+
+function batchItems(operation: string, input: Record<string, unknown> | undefined): number | undefined {
+  if (input === undefined) return undefined;
+  if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+    let count = 0;
+    for (const request of Object.values((input.RequestItems ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(request)) count += request.length;
+      else count += ((request as { Keys?: unknown[] }).Keys ?? []).length;
+    }
+    return count;
+  }
+  if (operation === 'TransactWriteItems') return ((input.TransactItems ?? []) as unknown[]).length;
+  return undefined;
 }
