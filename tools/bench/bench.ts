@@ -15,6 +15,7 @@ import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { startDynamoDbLocal } from '../testing/dynamodb-local';
 import { type BundleFigures, measureBundles } from './bundles';
 import { benchHtml } from './charts';
+import { type ConsumerSideRow, measureConsumerSides } from './consumers';
 import { type KeyCpuFigures, measureKeyCpu } from './cpu';
 import { machineInfo } from './machine';
 import { type BenchProgress, type BenchRun, runBenchmark } from './measure';
@@ -24,6 +25,7 @@ import {
   evaluateTargets,
   legend,
   renderBundles,
+  renderConsumerSides,
   renderCpu,
   renderHotKey,
   renderProfile,
@@ -76,6 +78,8 @@ export interface BenchReport {
   /** Batches of 1,000 and 10,000 records and a 6 MB payload, each in its own process. */
   readonly scale: readonly ScaleRow[] | undefined;
   readonly hotKey: HotKeyRow | undefined;
+  /** The spellchecker's own handler on the floor, Powertools and ours (batch 100). */
+  readonly consumers: readonly ConsumerSideRow[] | undefined;
   /** CPU profile of decode + key (top functions by self time). */
   readonly profile: CpuProfileSummary | undefined;
   readonly durationSeconds: number;
@@ -120,6 +124,7 @@ async function main(): Promise<number> {
   let targetSource: BenchReport['targets']['source'] = 'skipped';
   let scale: ScaleRow[] | undefined;
   let hotKey: HotKeyRow | undefined;
+  let consumers: ConsumerSideRow[] | undefined;
   try {
     log('warming up the engine (one unmeasured fresh + redelivered round of 100 records per side)');
     await runBenchmark({
@@ -181,6 +186,23 @@ async function main(): Promise<number> {
       });
       targetSource = 'target pass';
     }
+    if (!options.skipConsumers) {
+      consumers = [];
+      for (const partitions of options.partitions) {
+        log(
+          `sample consumer: spellchecker, batch ${TARGET_SIZE}, ${partitions} partition(s), floor / Powertools / ours`,
+        );
+        consumers.push(
+          ...(await measureConsumerSides({
+            endpoint: engine.endpoint,
+            size: TARGET_SIZE,
+            partitions,
+            delayMs: options.delayMs,
+            rounds: options.rounds,
+          })),
+        );
+      }
+    }
     if (!options.skipScale) {
       const cells = scaleCells({ quick: options.quick });
       // No simulated delay: the rows are about memory, requests and in-flight bounds at size, and a
@@ -239,6 +261,7 @@ async function main(): Promise<number> {
     bundles,
     scale,
     hotKey,
+    consumers,
     profile,
     durationSeconds: round((performance.now() - started) / 1000, 1),
   };
@@ -276,6 +299,11 @@ async function main(): Promise<number> {
     );
   }
   if (hotKey) print(`\nHot key: ${renderHotKey(hotKey)}\n`);
+  if (consumers) {
+    print(
+      `\nSample consumer, the spellchecker's own handler (decode, schema, spellcheck of ~1,000 characters, its PutItem), delay ${options.delayMs} ms:\n${renderConsumerSides(consumers)}\n`,
+    );
+  }
   print(
     `\nMachine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.dynamoDbLocal}. Took ${report.durationSeconds} s. JSON: ${options.out}, HTML: ${html}\n`,
   );

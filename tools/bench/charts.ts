@@ -54,9 +54,9 @@ export function ratioChart(run: BenchRun, size: number, partitions: number): str
       });
     }
   }
-  const delay = run.simulatedDelayMs > 0 ? `, simulated ${run.simulatedDelayMs} ms per request` : '';
+  const delay = run.simulatedDelayMs > 0 ? `, simulated ${run.simulatedDelayMs} ms/request` : '';
   return barChart({
-    title: `Wall time / floor: batch of ${size}, ${partitions} partition${partitions === 1 ? '' : 's'}${delay} (lower is better; floor = no idempotency)`,
+    title: `Wall time / floor (no idempotency): batch of ${size}, ${partitions} partition${partitions === 1 ? '' : 's'}${delay}`,
     bars,
     unit: 'x',
     reference: 1,

@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly skipBundles: boolean;
   /** Skip the scale rows (1,000 and 10,000 records, 6 MB payload, hot key). */
   readonly skipScale: boolean;
+  /** Skip the sample consumer's rows (the spellchecker on the floor, Powertools and ours). */
+  readonly skipConsumers: boolean;
   readonly help: boolean;
 }
 
@@ -59,6 +61,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --skip-targets       no extra 5 ms-delay pass to check the targets
   --skip-cpu           no CPU figures (decode + key, spellchecker domain)
   --skip-bundles       no bundle size / cold init figures
+  --skip-consumers     no sample-consumer rows (spellchecker: floor, Powertools, ours)
   --skip-scale         no scale rows (1,000 / 10,000 records, 6 MB, hot key; quick: 1,000 only)
   --help
 `;
@@ -97,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     skipCpu: values['skip-cpu'] ?? false,
     skipBundles: values['skip-bundles'] ?? false,
     skipScale: values['skip-scale'] ?? false,
+    skipConsumers: values['skip-consumers'] ?? false,
     help: values.help ?? false,
   };
 }
@@ -119,6 +123,7 @@ function parse(argv: readonly string[]) {
       'skip-cpu': { type: 'boolean', default: false },
       'skip-bundles': { type: 'boolean', default: false },
       'skip-scale': { type: 'boolean', default: false },
+      'skip-consumers': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

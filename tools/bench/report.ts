@@ -1,4 +1,5 @@
 import type { BundleFigures } from './bundles';
+import type { ConsumerSideRow } from './consumers';
 import type { KeyCpuFigures } from './cpu';
 import type { BenchRun, Measurement } from './measure';
 import type { CpuProfileSummary } from './profile';
@@ -357,7 +358,7 @@ export function renderScale(rows: readonly ScaleRow[]): string {
     fmt(r.redelivered.wallMs, 0),
     requestsText(r.redelivered.requests),
     fmt(r.peakRssMb, 0),
-    r.heapLimitMb === undefined ? '' : `heap ${r.heapLimitMb} MB`,
+    `${r.heapLimitMb === undefined ? '' : `heap ${r.heapLimitMb} MB`}${r.error ? ` FAILED: ${r.error}` : ''}`,
   ]);
   return table(
     [
@@ -377,6 +378,32 @@ export function renderScale(rows: readonly ScaleRow[]): string {
     ],
     body,
     [false, true, false, true, true, true, false, false, true, true, false, true, false],
+  );
+}
+
+/**
+ * Renders the sample consumer's rows: its handler on the floor, Powertools and ours.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderConsumerSides(rows));
+ * ```
+ */
+export function renderConsumerSides(rows: readonly ConsumerSideRow[]): string {
+  const names = { floor: 'floor', baseline: 'Powertools', ours: 'ours (consumer.create)' } as const;
+  return table(
+    ['consumer', 'scenario', 'partitions', 'side', 'wall ms', 'x floor', 'PT/side', 'requests'],
+    rows.map((r) => [
+      r.consumer,
+      r.scenario,
+      String(r.partitions),
+      names[r.side],
+      fmt(r.wallMsMedian, 1),
+      r.ratioVsFloor === null ? '-' : `${fmt(r.ratioVsFloor, 2)}x`,
+      r.ratioVsBaseline === null ? '-' : `${fmt(r.ratioVsBaseline, 1)}x`,
+      requestsText(r.requests),
+    ]),
+    [false, false, true, false, true, true, true, false],
   );
 }
 

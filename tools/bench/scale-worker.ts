@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inFlightTracker } from '../testing/sdk-middleware';
-import { createSide, type SideName } from './sides';
+import { createSide, layerRequestKind, type SideName } from './sides';
 import { buildWorkload } from './workload';
 
 /**
@@ -80,7 +80,7 @@ function peakRssMb(): number {
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ScaleJob;
   const rssAtStartMb = process.memoryUsage().rss / 1024 / 1024;
-  const inFlight = inFlightTracker();
+  const inFlight = inFlightTracker(layerRequestKind);
   const side = createSide(job.side, {
     endpoint: job.endpoint,
     tableName: job.tableName,

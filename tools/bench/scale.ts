@@ -38,6 +38,8 @@ export interface ScaleRow {
   readonly peakRssMb: number;
   /** `--max-old-space-size` of the child, when capped. */
   readonly heapLimitMb: number | undefined;
+  /** Why the child failed (e.g. out of memory under a capped heap); its figures are then 0. */
+  readonly error?: string;
 }
 
 /**
@@ -200,7 +202,24 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleRow[]> {
         delayMs: options.delayMs ?? 0,
         nonce: `${runId}-${index}`,
       };
-      const result = await runChild(worker, job, cell.heapLimitMb);
+      let result: ScaleChildResult;
+      let error: string | undefined;
+      try {
+        result = await runChild(worker, job, cell.heapLimitMb);
+      } catch (failure) {
+        // A capped heap may run out: that is a figure, not a crash of the bench.
+        if (cell.heapLimitMb === undefined) throw failure;
+        error = failure instanceof Error ? failure.message.slice(0, 300) : String(failure);
+        const none: ScaleDelivery = {
+          wallMs: 0,
+          requests: {},
+          maxInFlight: {},
+          largestBatch: {},
+          handlerCalls: 0,
+          duplicates: 0,
+        };
+        result = { eventBytes: 0, fresh: none, redelivered: none, rssAtStartMb: 0, peakRssMb: 0 };
+      }
       const row: ScaleRow = {
         label: cell.label ?? `${cell.size.toLocaleString('en-US')} x ${cell.valueBytes} B`,
         side: cell.side,
@@ -215,6 +234,7 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleRow[]> {
         rssAtStartMb: round(result.rssAtStartMb, 1),
         peakRssMb: round(result.peakRssMb, 1),
         heapLimitMb: cell.heapLimitMb,
+        ...(error === undefined ? {} : { error }),
       };
       rows.push(row);
       options.onRow?.(row);

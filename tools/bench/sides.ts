@@ -214,6 +214,21 @@ export interface SideOptions {
 }
 
 /**
+ * Names a request of the layer by the part it plays, for the in-flight counts: an `UpdateItem`
+ * that asks for the old item (`ReturnValues: ALL_OLD`) is a claim, any other a completion (or a
+ * release); other operations keep their name.
+ *
+ * @example
+ * ```ts
+ * const tracker = inFlightTracker(layerRequestKind);
+ * ```
+ */
+export function layerRequestKind(operation: string, input: Record<string, unknown>): string {
+  if (operation !== 'UpdateItem') return operation;
+  return input.ReturnValues === 'ALL_OLD' ? 'claim' : 'completion';
+}
+
+/**
  * A Lambda context whose remaining time is always 60 s (the leases' base).
  *
  * @example

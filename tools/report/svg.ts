@@ -155,7 +155,7 @@ export function barChart(options: BarChartOptions): string {
   const barHeight = 16;
   const gap = 4;
   const left = 150;
-  const right = 120;
+  const right = 250;
   const top = 34;
   let y = top;
   const values = options.bars.map((b) => b.value).concat(options.reference ?? []);
