@@ -158,20 +158,26 @@ export interface InFlightTracker {
    * `BatchWriteItem` requests, `TransactWriteItems` items), since the last reset.
    */
   readonly largestBatch: Map<string, number>;
+  /** Names a request for the counts: its operation unless the tracker was given a classifier. */
+  readonly classify: (operation: string, input: Record<string, unknown>) => string;
   reset(): void;
 }
 
 /**
  * A fresh {@link InFlightTracker}, to pass to {@link trackInFlight} (one tracker may watch several
- * clients).
+ * clients); `classify` names each request (default: its operation), to tell apart requests of one
+ * operation that play different parts.
  *
  * @example
  * ```ts
  * const tracker = inFlightTracker(); trackInFlight(client, tracker);
  * ```
  */
-export function inFlightTracker(): InFlightTracker {
+export function inFlightTracker(
+  classify: (operation: string, input: Record<string, unknown>) => string = (operation) => operation,
+): InFlightTracker {
   const tracker: InFlightTracker = {
+    classify,
     current: new Map(),
     max: new Map(),
     maxTotal: 0,
@@ -203,14 +209,15 @@ export function trackInFlight(client: AnyClient, tracker: InFlightTracker): () =
   client.middlewareStack.add(
     // biome-ignore lint/suspicious/noExplicitAny: the middleware stack's generic types are not exported usefully.
     (next: any, context: any) => async (args: any) => {
-      const operation = String(context.commandName ?? '').replace(/Command$/, '');
+      const command = String(context.commandName ?? '').replace(/Command$/, '');
+      const operation = tracker.classify(command, args.input ?? {});
       const now = (tracker.current.get(operation) ?? 0) + 1;
       tracker.current.set(operation, now);
       tracker.max.set(operation, Math.max(tracker.max.get(operation) ?? 0, now));
       tracker.maxTotal = Math.max(tracker.maxTotal, total());
-      const items = batchItems(operation, args.input);
+      const items = batchItems(command, args.input);
       if (items !== undefined) {
-        tracker.largestBatch.set(operation, Math.max(tracker.largestBatch.get(operation) ?? 0, items));
+        tracker.largestBatch.set(command, Math.max(tracker.largestBatch.get(command) ?? 0, items));
       }
       try {
         return await next(args);
