@@ -77,6 +77,27 @@ export const CONSTRUCT_ESBUILD_OPTIONS = {
 } as const satisfies BuildOptions;
 
 /**
+ * Bundles one of the bench's child-process scripts (a scale row's worker, the profiled loop) for a
+ * plain `node` run: a fresh process without a TypeScript loader, as a Lambda runs its bundle.
+ *
+ * @example
+ * ```ts
+ * await bundleWorker(resolve(__dirname, 'scale-worker.ts'), join(dir, 'scale-worker.js'));
+ * ```
+ */
+export async function bundleWorker(entry: string, outfile: string, extra: BuildOptions = {}): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: FUNCTION_ESBUILD_TARGET,
+    logLevel: 'silent',
+    ...extra,
+  });
+}
+
+/**
  * One package's share of a bundle (bytes in the minified output, from esbuild's metafile).
  *
  * @example

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
+import { bundleWorker } from './bundles';
 import { round } from './stats';
 
 /**
@@ -53,15 +52,7 @@ export async function profileKeyCpu(
   const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   try {
     const script = join(dir, 'profile-worker.js');
-    await build({
-      entryPoints: [resolve(__dirname, 'profile-worker.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      target: FUNCTION_ESBUILD_TARGET,
-      keepNames: true,
-      logLevel: 'silent',
-    });
+    await bundleWorker(resolve(__dirname, 'profile-worker.ts'), script, { keepNames: true });
     const child = spawnSync(
       process.execPath,
       ['--cpu-prof', `--cpu-prof-dir=${dir}`, script, String(durationMs), String(valueBytes)],

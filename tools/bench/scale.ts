@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { build } from 'esbuild';
 import { TRIGGER_DEFAULTS } from '../../infra/lib/trigger-defaults';
-import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { LOCAL_AWS } from '../testing/dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../testing/tables';
+import { bundleWorker } from './bundles';
 import type { ScaleChildResult, ScaleDelivery, ScaleJob } from './scale-worker';
 import { createSide, type SideName } from './sides';
 import { round } from './stats';
@@ -176,14 +175,7 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleRow[]> {
   const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.endpoint });
   try {
     const worker = join(dir, 'scale-worker.js');
-    await build({
-      entryPoints: [resolve(__dirname, 'scale-worker.ts')],
-      outfile: worker,
-      bundle: true,
-      platform: 'node',
-      target: FUNCTION_ESBUILD_TARGET,
-      logLevel: 'silent',
-    });
+    await bundleWorker(resolve(__dirname, 'scale-worker.ts'), worker);
     const runId = randomUUID().slice(0, 8);
     const rows: ScaleRow[] = [];
     for (const [index, cell] of options.cells.entries()) {

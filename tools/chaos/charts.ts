@@ -56,22 +56,17 @@ export function chaosHtml(report: ChaosReport): string {
       },
     ];
   });
-  const kills: Bar[] = consumers.flatMap((c) =>
-    Object.entries(c.kills).map(([point, count]) => ({
-      group: c.consumer,
-      label: point,
-      value: count,
-      note: String(count),
-    })),
-  );
-  const faults: Bar[] = consumers.flatMap((c) =>
-    Object.entries(c.faults).map(([kind, count]) => ({
-      group: c.consumer,
-      label: kind,
-      value: count,
-      note: String(count),
-    })),
-  );
+  const counts = (pick: (c: (typeof consumers)[number]) => Readonly<Record<string, number>>): Bar[] =>
+    consumers.flatMap((c) =>
+      Object.entries(pick(c)).map(([label, count]) => ({
+        group: c.consumer,
+        label,
+        value: count,
+        note: String(count),
+      })),
+    );
+  const kills = counts((c) => c.kills);
+  const faults = counts((c) => c.faults);
   const sections: Section[] = [
     {
       heading: 'Latency from production to effect',

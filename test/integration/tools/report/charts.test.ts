@@ -5,6 +5,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { benchHtml, type ChartInput } from '../../../../tools/bench/charts';
 import { chaosHtml } from '../../../../tools/chaos/charts';
 import type { ChaosReport } from '../../../../tools/chaos/report';
+import { healthy } from '../../../helpers/chaos-figures';
 
 /** Debian's chromium package (`.ci/run` installs it). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -21,44 +22,16 @@ const FLAGS = [
 
 /** A chaos report as `npm run chaos` writes it (the shape is checked by the compiler). */
 function chaosReport(): ChaosReport {
-  const consumer = (
-    name: string,
-    mode: 'two-phase' | 'transactional',
-    duplicates: number,
-  ): ChaosReport['figures']['consumers'][number] => ({
-    consumer: name,
-    mode,
-    partialBatchResponse: true,
-    eventsProduced: 1000,
-    recordsProduced: 1050,
-    producerDuplicates: 50,
-    poisonEvents: 10,
-    deliveries: 300,
-    recordsDelivered: 1400,
-    duplicatesDelivered: 400,
-    handlerInvocations: 1100,
-    effectsExecuted: 1000 + duplicates,
-    duplicateEffects: duplicates,
-    duplicateEffectsExplained:
-      duplicates > 0 ? { 'kill:after-effect': duplicates - 1, timeout: 1 } : ({} as Record<string, number>),
-    unexplainedDuplicateEffects: 0,
-    openWindowsAtDeath: { effectWritten: duplicates, uncertain: 0 },
-    openWindowsAtReturn: 0,
-    openWindowsCompleted: 0,
-    lostEvents: 0,
-    stuckRecords: 0,
-    takeovers: 12,
-    deadLetters: { entries: 10, events: 10 },
-    handlerSawOwnEffect: 0,
-    latencyMs: { count: 1000, p50: 120, p99: 2400, max: 9000 },
-    requests: { total: 4000, perEvent: 4, byKind: { UpdateItem: 3000 } },
-    capacityUnitsPerEvent: 3.5,
-    kills: { 'before-claim': 3, 'after-effect': 4, timeout: 1 },
-    deathsWithoutBlackBox: 0,
-    faults: { throttle: 20, 'drop-response': 15 },
-    layerMetrics: {},
-    problems: [],
-  });
+  const consumer = (name: string, mode: 'two-phase' | 'transactional', duplicates: number) =>
+    healthy({
+      consumer: name,
+      mode,
+      duplicateEffects: duplicates,
+      duplicateEffectsExplained: duplicates > 0 ? { 'kill:after-effect': duplicates - 1, timeout: 1 } : {},
+      kills: { 'before-claim': 3, 'after-effect': 4, timeout: 1 },
+      faults: { throttle: 20, 'drop-response': 15 },
+      latencyMs: { count: 1000, p50: 120, p99: 2400, max: 9000 },
+    });
   return {
     options: {} as ChaosReport['options'],
     startedAt: '2026-12-02T00:00:00.000Z',
