@@ -14,23 +14,38 @@ import { reserveStdout, runMain } from '../../scripts/lib/cli';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { startDynamoDbLocal } from '../testing/dynamodb-local';
 import { type BundleFigures, measureBundles } from './bundles';
+import { benchHtml } from './charts';
 import { type CodecCpuFigures, measureCodecCpu } from './codec-cpu';
+import { type ConsumerSideRow, measureConsumerSides } from './consumers';
 import { type KeyCpuFigures, measureKeyCpu } from './cpu';
 import { machineInfo } from './machine';
 import { type BenchProgress, type BenchRun, runBenchmark } from './measure';
 import { type BenchOptions, parseBenchArgs, USAGE } from './options';
+import { type CpuProfileSummary, profileKeyCpu } from './profile';
 import {
   evaluateTargets,
   legend,
   renderBundles,
+  renderConsumerSides,
   renderCpu,
+  renderHotKey,
+  renderProfile,
   renderRunTables,
+  renderScale,
   renderSpellcheckCpu,
   renderTargets,
   TARGET_DELAY_MS,
   TARGET_SIZE,
   type TargetCheck,
 } from './report';
+import {
+  type HotKeyRow,
+  MAX_PAYLOAD_BYTES,
+  measureHotKey,
+  measureScale,
+  type ScaleRow,
+  scaleCells,
+} from './scale';
 import { POWERTOOLS_KEY_JMESPATH, SIDES } from './sides';
 import { measureSpellcheckCpu, type SpellcheckCpuFigures } from './spellcheck-cpu';
 import { round } from './stats';
@@ -63,11 +78,20 @@ export interface BenchReport {
   /** The spellchecker domain per record on worst-case inputs (with the CPU figures). */
   readonly spellcheck: readonly SpellcheckCpuFigures[] | undefined;
   readonly bundles: readonly BundleFigures[] | undefined;
+  /** Batches of 1,000 and 10,000 records and a 6 MB payload, each in its own process. */
+  readonly scale: readonly ScaleRow[] | undefined;
+  readonly hotKey: HotKeyRow | undefined;
+  /** The spellchecker's own handler on the floor, Powertools and ours (batch 100). */
+  readonly consumers: readonly ConsumerSideRow[] | undefined;
+  /** CPU profile of decode + key (top functions by self time). */
+  readonly profile: CpuProfileSummary | undefined;
   readonly durationSeconds: number;
 }
 
 const NOTES: readonly string[] = [
   `Baseline: @aws-lambda-powertools/idempotency makeIdempotent + DynamoDBPersistenceLayer on its own table (key id, TTL expiration), one record at a time in offset order, partition after partition; eventKeyJmesPath ${JSON.stringify(POWERTOOLS_KEY_JMESPATH)} (data + event_type, like our content key); Lambda context registered with config.registerLambdaContext.`,
+  "Floor: the same handler (decode the value, one PutItem of its effect) with no idempotency at all, records of a partition in offset order, 4 partitions at once; every side's wall time is also given as a ratio to it.",
+  "Every side runs the same handler: one PutItem of the record's effect into a consumer table (the transactional side commits it with the completion instead).",
   'Ours: createKafkaHandler + Idempotency (content key, defaults: 4 partitions and 16 claims in flight at once), partialBatchResponse false; logger and metrics are no-ops on our side (the baseline logs nothing).',
   'Same records for every side in a round; fresh keys every round; each side has its own client, table and counters. "redelivered" is the fresh batch delivered a second time.',
   `"after-failure": the first delivery fails (retryable error) at the record at ${FAILURE_AT * 100}% of the batch in the order a sequential consumer walks it; the baseline stops there as a Lambda that throws would, ours stops only that partition. The whole batch is then delivered again and that delivery is measured.`,
@@ -75,6 +99,9 @@ const NOTES: readonly string[] = [
   'Requests are HTTP attempts counted inside the SDK retry loop. Capacity units are what DynamoDB Local reported with ReturnConsumedCapacity TOTAL on successful requests; a write rejected by its condition is billed >= 1 WCU on AWS but its error carries no capacity, so it is counted separately (cond.fail).',
   'A simulated delay is a fixed sleep per request attempt inside the SDK (injectFaults delay), not a measured network.',
 ];
+
+/** Concurrent workers of the hot-key row. */
+const HOT_KEY_WORKERS = 16;
 
 async function main(): Promise<number> {
   const options = parseBenchArgs(process.argv.slice(2));
@@ -98,6 +125,9 @@ async function main(): Promise<number> {
   let run: BenchRun;
   let targetRun: BenchRun | undefined;
   let targetSource: BenchReport['targets']['source'] = 'skipped';
+  let scale: ScaleRow[] | undefined;
+  let hotKey: HotKeyRow | undefined;
+  let consumers: ConsumerSideRow[] | undefined;
   try {
     log('warming up the engine (one unmeasured fresh + redelivered round of 100 records per side)');
     await runBenchmark({
@@ -112,8 +142,10 @@ async function main(): Promise<number> {
 
     const progress = (prefix: string) => (p: BenchProgress) => {
       const summary = p.measurements
-        .filter((m) => m.side !== 'baseline')
-        .map((m) => `${m.scenario} ${m.side} ${m.ratioVsBaseline ?? '-'}x`)
+        .filter((m) => m.side !== 'baseline' && m.side !== 'floor')
+        .map(
+          (m) => `${m.scenario} ${m.side} ${m.ratioVsFloor ?? '-'}x floor, PT ${m.ratioVsBaseline ?? '-'}x`,
+        )
         .join(', ');
       log(`${prefix}${p.done}/${p.total} batch ${p.size} x ${p.partitions} partition(s) done: ${summary}`);
     };
@@ -148,7 +180,7 @@ async function main(): Promise<number> {
         sizes: [TARGET_SIZE],
         partitions,
         scenarios: ['fresh', 'redelivered'],
-        sides: ['baseline', 'two-phase'],
+        sides: ['floor', 'baseline', 'two-phase'],
         rounds: options.rounds,
         warmup: options.warmup,
         delayMs: TARGET_DELAY_MS,
@@ -156,6 +188,43 @@ async function main(): Promise<number> {
         onProgress: progress('target pass '),
       });
       targetSource = 'target pass';
+    }
+    if (!options.skipConsumers) {
+      consumers = [];
+      for (const partitions of options.partitions) {
+        log(
+          `sample consumer: spellchecker, batch ${TARGET_SIZE}, ${partitions} partition(s), floor / Powertools / ours`,
+        );
+        consumers.push(
+          ...(await measureConsumerSides({
+            endpoint: engine.endpoint,
+            size: TARGET_SIZE,
+            partitions,
+            delayMs: options.delayMs,
+            rounds: options.rounds,
+          })),
+        );
+      }
+    }
+    if (!options.skipScale) {
+      const cells = scaleCells({ quick: options.quick });
+      // No simulated delay: the rows are about memory, requests and in-flight bounds at size, and a
+      // sequential 10,000-record floor at 5 ms a request would take minutes per row.
+      log(`scale: ${cells.length} rows, each in its own node process (no simulated delay)`);
+      scale = await measureScale({
+        endpoint: engine.endpoint,
+        cells,
+        onRow: (row) =>
+          log(
+            `scale: ${row.label}, ${row.partitions} partition(s), ${row.side}: fresh ${row.fresh.wallMs} ms, peak RSS ${row.peakRssMb} MB`,
+          ),
+      });
+      hotKey = await measureHotKey({
+        endpoint: engine.endpoint,
+        workers: HOT_KEY_WORKERS,
+        delayMs: options.delayMs,
+      });
+      log(`hot key: ${hotKey.workers} workers, ${hotKey.handlerCalls} handler run(s), ${hotKey.wallMs} ms`);
     }
   } finally {
     await engine.stop();
@@ -166,6 +235,7 @@ async function main(): Promise<number> {
   let cpu: KeyCpuFigures[] | undefined;
   let codecCpu: CodecCpuFigures[] | undefined;
   let spellcheck: SpellcheckCpuFigures[] | undefined;
+  let profile: CpuProfileSummary | undefined;
   if (!options.skipCpu) {
     log('CPU: decodeEvent + computeKey for 1 KB and 64 KB values');
     cpu = measureKeyCpu({ budgetMs: options.quick ? 300 : 800 });
@@ -173,6 +243,8 @@ async function main(): Promise<number> {
     codecCpu = measureCodecCpu({ budgetMs: options.quick ? 300 : 800 });
     log('CPU: the spellchecker domain per record on worst-case inputs');
     spellcheck = measureSpellcheckCpu({ budgetMs: options.quick ? 100 : 250 });
+    log('CPU: profile of decode + key (node --cpu-prof)');
+    profile = await profileKeyCpu({ durationMs: options.quick ? 1000 : 3000 });
   }
   let bundles: BundleFigures[] | undefined;
   if (!options.skipBundles) {
@@ -194,17 +266,23 @@ async function main(): Promise<number> {
     codecCpu,
     spellcheck,
     bundles,
+    scale,
+    hotKey,
+    consumers,
+    profile,
     durationSeconds: round((performance.now() - started) / 1000, 1),
   };
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const html = out.replace(/\.json$/, '') + '.html';
+  writeFileSync(html, benchHtml(report));
 
   print(`\n${renderRunTables(run)}\n${legend()}\n\n`);
   if (targetRun)
     print(`Target pass (SIMULATED delay ${TARGET_DELAY_MS} ms):\n\n${renderRunTables(targetRun)}\n`);
   print(
-    `Targets (batch ${TARGET_SIZE}, SIMULATED delay ${TARGET_DELAY_MS} ms, two-phase, trivial handler; from the ${targetSource}):\n`,
+    `Targets (batch ${TARGET_SIZE}, SIMULATED delay ${TARGET_DELAY_MS} ms, two-phase, the bench's handler with its PutItem; from the ${targetSource}):\n`,
   );
   print(checks.length > 0 ? renderTargets(checks) : '  skipped (--skip-targets)\n');
   if (cpu) print(`\nPer-record CPU, decode + canonical JSON + SHA-256 (single thread):\n${renderCpu(cpu)}\n`);
@@ -215,6 +293,10 @@ async function main(): Promise<number> {
     );
     print(`\nPer-record CPU by record codec, decode + content key, ~1 KB payload:\n${lines.join('\n')}\n`);
   }
+  if (profile)
+    print(
+      `\nCPU profile of decode + key (${profile.valueBytes} B value, ${profile.durationMs} ms under --cpu-prof, ${profile.usPerCallProfiled} µs per call with the profiler):\n${renderProfile(profile)}\n`,
+    );
   if (spellcheck) {
     print(
       `\nSpellchecker domain per record: decodeEvent + schema + check, single thread, warm speller (words over ${MAX_WORD_LENGTH} letters not checked, work budget ${DEFAULT_MAX_WORK} units per text):\n${renderSpellcheckCpu(spellcheck)}\n`,
@@ -225,8 +307,19 @@ async function main(): Promise<number> {
       `\nBundles (esbuild ${machine.esbuild}: bundle, platform node, target ${FUNCTION_ESBUILD_TARGET}, minify, cjs, SDK included; cold init = median of ${bundles[0]?.runs ?? 0} fresh \`node -e "require(bundle)"\` minus a bare \`node -e ""\` of ${round(bundles[0]?.bareNodeMs ?? 0, 1)} ms, on Node ${machine.node}):\n${renderBundles(bundles)}\n`,
     );
   }
+  if (scale) {
+    print(
+      `\nScale rows (each in its own node process; no simulated delay; the event source sends at most ${MAX_PAYLOAD_BYTES} bytes per invocation):\n${renderScale(scale)}\n`,
+    );
+  }
+  if (hotKey) print(`\nHot key: ${renderHotKey(hotKey)}\n`);
+  if (consumers) {
+    print(
+      `\nSample consumer, the spellchecker's own handler (decode, schema, spellcheck of ~1,000 characters, its PutItem), delay ${options.delayMs} ms:\n${renderConsumerSides(consumers)}\n`,
+    );
+  }
   print(
-    `\nMachine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.dynamoDbLocal}. Took ${report.durationSeconds} s. JSON: ${options.out}\n`,
+    `\nMachine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.dynamoDbLocal}. Took ${report.durationSeconds} s. JSON: ${options.out}, HTML: ${html}\n`,
   );
   const violations = [...run.measurements, ...(targetRun?.measurements ?? [])].filter(
     (m) => m.violations.length > 0,

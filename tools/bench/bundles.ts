@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { MANIFESTS } from '../../functions/manifests';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { ENV } from '../../shared/internal';
@@ -22,6 +22,8 @@ export interface BundleEntry {
   readonly name: string;
   /** Path of the handler file (relative to the repository root or absolute). */
   readonly entry: string;
+  /** Modules left out of the bundle (`bundling.externalModules`), for optional dependencies not installed. */
+  readonly external?: readonly string[];
 }
 
 /**
@@ -36,6 +38,78 @@ export const FUNCTION_ENTRIES: readonly BundleEntry[] = MANIFESTS.map((manifest)
   name: manifest.service,
   entry: `functions/${manifest.service}/handler.ts`,
 }));
+
+/**
+ * The bundle sides: every consumer of this repository, then the anchor they are measured against,
+ * a minimal Powertools idempotent Kafka handler (`tools/bench/anchors/powertools-minimal.ts`).
+ *
+ * @example
+ * ```ts
+ * await measureBundles({ entries: BUNDLE_ENTRIES });
+ * ```
+ */
+export const BUNDLE_ENTRIES: readonly BundleEntry[] = [
+  ...FUNCTION_ENTRIES,
+  // `avro-js` is an optional peer of @aws-lambda-powertools/kafka for its Avro deserializer, which a
+  // JSON consumer does not use; a Powertools user marks it external the same way.
+  { name: 'powertools-minimal', entry: 'tools/bench/anchors/powertools-minimal.ts', external: ['avro-js'] },
+];
+
+/**
+ * The esbuild options `NodejsFunction` passes for the consumer construct's bundling
+ * (`infra/constructs/idempotent-kafka-consumer.ts`: `minify`, `sourceMap`, `sourcesContent: false`,
+ * `bundleAwsSDK`, runtime Node.js 24; no `format` and no `mainFields`, so esbuild's defaults for
+ * platform node: CommonJS, `main` before `module`). A linked `.map` file, as Lambda gets it.
+ *
+ * @example
+ * ```ts
+ * await build({ ...CONSTRUCT_ESBUILD_OPTIONS, entryPoints: ['functions/spellchecker/handler.ts'], outfile: 'out/index.js' });
+ * ```
+ */
+export const CONSTRUCT_ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: FUNCTION_ESBUILD_TARGET,
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/**
+ * Bundles one of the bench's child-process scripts (a scale row's worker, the profiled loop) for a
+ * plain `node` run: a fresh process without a TypeScript loader, as a Lambda runs its bundle.
+ *
+ * @example
+ * ```ts
+ * await bundleWorker(resolve(__dirname, 'scale-worker.ts'), join(dir, 'scale-worker.js'));
+ * ```
+ */
+export async function bundleWorker(entry: string, outfile: string, extra: BuildOptions = {}): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: FUNCTION_ESBUILD_TARGET,
+    logLevel: 'silent',
+    ...extra,
+  });
+}
+
+/**
+ * One package's share of a bundle (bytes in the minified output, from esbuild's metafile).
+ *
+ * @example
+ * ```ts
+ * const [largest]: PackageShare[] = figures.packages;
+ * ```
+ */
+export interface PackageShare {
+  /** npm package name, or the repository folder (`shared`, `functions`, `tools`). */
+  readonly name: string;
+  readonly bytes: number;
+}
 
 /**
  * Size and cold module-init time of one bundled function.
@@ -57,6 +131,20 @@ export interface BundleFigures {
   readonly bareNodeMs: number;
   /** Median time of the `require()` call alone, measured inside the child process. */
   readonly requireMs: number;
+  /** The same cold init with `NODE_OPTIONS=--enable-source-maps` (as the construct sets it today). */
+  readonly coldInitSourceMapsMs: number;
+  /** The `require()` call alone with source maps enabled. */
+  readonly requireSourceMapsMs: number;
+  /**
+   * CPU time of the `require()` call (median): the figure least moved by other processes on a
+   * shared machine, so the one to compare bundles by.
+   */
+  readonly requireCpuMs: number;
+  readonly requireCpuSourceMapsMs: number;
+  /** Size of the linked source map (bytes). */
+  readonly sourceMapBytes: number;
+  /** Packages by bytes in the output, largest first (at most 12, the rest summed as `(others)`). */
+  readonly packages: readonly PackageShare[];
   readonly runs: number;
   /** `true` when the handler file is still the placeholder (the figures then mean little). */
   readonly placeholder: boolean;
@@ -71,7 +159,7 @@ export interface BundleFigures {
  * ```
  */
 export interface BundleOptions {
-  /** @default {@link FUNCTION_ENTRIES} */
+  /** @default {@link BUNDLE_ENTRIES} */
   readonly entries?: readonly BundleEntry[];
   /**
    * Child processes per figure (the median is reported).
@@ -114,10 +202,10 @@ export function functionEnvironment(name: string): Record<string, string> {
 }
 
 /**
- * Bundles each function as the CDK app does (esbuild: bundle, platform node, target node24,
- * minify, CommonJS, SDK included) into a temporary folder, then reports its size and its cold
- * module-init time: a fresh `node -e "require('<bundle>')"` per run, median, minus a bare
- * `node -e ""`.
+ * Bundles each function (and the Powertools anchor) as the CDK app does
+ * ({@link CONSTRUCT_ESBUILD_OPTIONS}) into a temporary folder, then reports its size, what is in it
+ * by package, and its cold module-init time: a fresh `node -e "require('<bundle>')"` per run,
+ * median, minus a bare `node -e ""`, without and with `--enable-source-maps`.
  *
  * @example
  * ```ts
@@ -133,33 +221,68 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
       Array.from({ length: runs }, () => timeNode(['-e', ''], functionEnvironment('bare'))),
     );
     const figures: BundleFigures[] = [];
-    for (const { name, entry } of options.entries ?? FUNCTION_ENTRIES) {
+    const entries = options.entries ?? BUNDLE_ENTRIES;
+    const built = [];
+    for (const { name, entry, external } of entries) {
       const source = resolve(root, entry);
-      const outfile = join(dir, `${name}.js`);
-      await build({
+      const outfile = join(dir, name, 'index.js');
+      const result = await build({
+        ...CONSTRUCT_ESBUILD_OPTIONS,
         entryPoints: [source],
         outfile,
-        bundle: true,
-        platform: 'node',
-        target: FUNCTION_ESBUILD_TARGET,
-        format: 'cjs',
-        mainFields: ['module', 'main'],
-        minify: true,
-        logLevel: 'silent',
+        metafile: true,
+        external: [...(external ?? [])],
       });
-      const env = functionEnvironment(name);
-      const cold = Array.from({ length: runs }, () =>
-        timeNode(['-e', `require(${JSON.stringify(outfile)})`], env),
-      );
-      const inside = Array.from({ length: runs }, () => requireTime(outfile, env));
+      built.push({ name, entry, source, outfile, metafile: result.metafile });
+    }
+    // Interleaved: each repetition loads every bundle once, so a burst of load elsewhere on the
+    // machine falls on all of them alike.
+    const times = new Map(
+      built.map((b) => [
+        b.name,
+        {
+          cold: [] as number[],
+          coldMaps: [] as number[],
+          inside: [] as number[],
+          insideMaps: [] as number[],
+          cpu: [] as number[],
+          cpuMaps: [] as number[],
+        },
+      ]),
+    );
+    for (let i = 0; i < runs; i++) {
+      for (const b of built) {
+        const env = functionEnvironment(b.name);
+        const withMaps = { ...env, NODE_OPTIONS: '--enable-source-maps' };
+        const t = times.get(b.name);
+        if (!t) continue;
+        t.cold.push(timeNode(['-e', `require(${JSON.stringify(b.outfile)})`], env));
+        t.coldMaps.push(timeNode(['-e', `require(${JSON.stringify(b.outfile)})`], withMaps));
+        const inside = requireTime(b.outfile, env);
+        const insideMaps = requireTime(b.outfile, withMaps);
+        t.inside.push(inside.wall);
+        t.insideMaps.push(insideMaps.wall);
+        t.cpu.push(inside.cpu);
+        t.cpuMaps.push(insideMaps.cpu);
+      }
+    }
+    for (const { name, entry, source, outfile, metafile } of built) {
+      const t = times.get(name);
+      if (!t) continue;
       figures.push({
         name,
         entry,
         bytes: statSync(outfile).size,
         gzipBytes: gzipSync(readFileSync(outfile)).length,
-        coldInitMs: Math.max(0, median(cold) - bare),
+        coldInitMs: Math.max(0, median(t.cold) - bare),
         bareNodeMs: bare,
-        requireMs: median(inside),
+        requireMs: median(t.inside),
+        coldInitSourceMapsMs: Math.max(0, median(t.coldMaps) - bare),
+        requireSourceMapsMs: median(t.insideMaps),
+        requireCpuMs: median(t.cpu),
+        requireCpuSourceMapsMs: median(t.cpuMaps),
+        sourceMapBytes: statSync(`${outfile}.map`).size,
+        packages: packageShares(metafile, root),
         runs,
         placeholder: /Placeholder until/.test(readFileSync(source, 'utf8')),
       });
@@ -168,6 +291,40 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Bytes of a bundle's output by npm package (or repository folder), largest first, from an esbuild
+ * metafile: the twelve largest, the rest summed as `(others)`.
+ *
+ * @example
+ * ```ts
+ * const { metafile } = await build({ ...CONSTRUCT_ESBUILD_OPTIONS, entryPoints, outfile, metafile: true });
+ * packageShares(metafile, process.cwd()); // [{ name: '@aws-sdk/client-dynamodb', bytes: 120000 }, ...]
+ * ```
+ */
+export function packageShares(metafile: Metafile, root: string): PackageShare[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const name = packageOf(relative(root, resolve(root, path)));
+      totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  const sorted = [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+  const top = sorted.slice(0, 12);
+  const rest = sorted.slice(12).reduce((sum, p) => sum + p.bytes, 0);
+  return rest > 0 ? [...top, { name: '(others)', bytes: rest }] : top;
+}
+
+function packageOf(path: string): string {
+  const parts = path.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at >= 0) {
+    const first = parts[at + 1] ?? '?';
+    return first.startsWith('@') ? `${first}/${parts[at + 2] ?? '?'}` : first;
+  }
+  return parts[0] ?? path;
 }
 
 function timeNode(args: readonly string[], env: Record<string, string>): number {
@@ -180,11 +337,13 @@ function timeNode(args: readonly string[], env: Record<string, string>): number 
   return elapsed;
 }
 
-function requireTime(bundle: string, env: Record<string, string>): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+/** Wall and CPU time (ms) of the `require()` of a bundle, measured inside a fresh process. */
+function requireTime(bundle: string, env: Record<string, string>): { wall: number; cpu: number } {
+  const script = `const t=process.hrtime.bigint(),c=process.cpuUsage();require(${JSON.stringify(bundle)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
   const child = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
   if (child.status !== 0) {
     throw new Error(`require(${bundle}) exited with ${child.status}: ${child.stderr.slice(0, 2000)}`);
   }
-  return Number(child.stdout);
+  const [wall, cpu] = JSON.parse(child.stdout) as [number, number];
+  return { wall, cpu };
 }

@@ -144,6 +144,8 @@ export interface Measurement {
   readonly engineCpuMs: number | null;
   /** Baseline median wall time / this side's (for the non-baseline sides). */
   readonly ratioVsBaseline: number | null;
+  /** This side's median wall time / the floor's (the cost of idempotency; `null` without a floor). */
+  readonly ratioVsFloor: number | null;
   /** Broken expectations about the effect count (empty when effectively-once held). */
   readonly violations: readonly string[];
   readonly rounds: readonly RoundFigures[];
@@ -243,8 +245,12 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchRun> {
       }
       const groupMeasurements: Measurement[] = [];
       for (const scenario of scenarios) {
-        const baseline = figures.get(key(scenario, 'baseline'));
-        const baselineWall = baseline?.length ? median(baseline.map((f) => f.wallMs)) : null;
+        const wallOf = (side: SideName) => {
+          const rounds = figures.get(key(scenario, side));
+          return rounds?.length ? median(rounds.map((f) => f.wallMs)) : null;
+        };
+        const baselineWall = wallOf('baseline');
+        const floorWall = wallOf('floor');
         for (const side of sides) {
           groupMeasurements.push(
             summarize(
@@ -252,7 +258,7 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchRun> {
               side.name,
               config.delayMs,
               figures.get(key(scenario, side.name)) ?? [],
-              baselineWall,
+              { baseline: baselineWall, floor: floorWall },
               capacityReported,
               [...(violations.get(key(scenario, side.name)) ?? [])],
             ),
@@ -312,6 +318,7 @@ async function runSequence(
   cpu: CpuProbe,
 ): Promise<SequenceResult[]> {
   const results: SequenceResult[] = [];
+  if (side.name === 'floor') return runFloorSequence(side, sequence, workload, cpu);
   if (sequence.workload === 'fresh') {
     const fresh = await measureDelivery(side, workload, cpu);
     const freshProblems =
@@ -343,6 +350,27 @@ async function runSequence(
       ? []
       : [callsProblem(only.outcome.handlerCalls, workload.distinct)];
   return [{ scenario: sequence.workload, figures: only.figures, problems }];
+}
+
+/** The floor has no idempotency: every delivery runs the handler for every record, by design. */
+async function runFloorSequence(
+  side: Side,
+  sequence: Sequence,
+  workload: Workload,
+  cpu: CpuProbe,
+): Promise<SequenceResult[]> {
+  if (sequence.workload === 'after-failure') {
+    const first = await side.deliver(workload.event, { failOn: workload.failOn });
+    if (!first.failed) throw new Error("bench: the floor's first delivery did not fail.");
+  }
+  const results: SequenceResult[] = [];
+  for (const scenario of sequence.measure) {
+    const { figures, outcome } = await measureDelivery(side, workload, cpu);
+    const problems =
+      outcome.handlerCalls === workload.size ? [] : [callsProblem(outcome.handlerCalls, workload.size)];
+    results.push({ scenario, figures, problems });
+  }
+  return results;
 }
 
 function callsProblem(calls: number, expected: number): string {
@@ -383,7 +411,7 @@ function summarize(
   side: SideName,
   delayMs: number,
   rounds: readonly RoundFigures[],
-  baselineWall: number | null,
+  walls: { readonly baseline: number | null; readonly floor: number | null },
   capacityReported: boolean,
   violations: string[],
 ): Measurement {
@@ -430,8 +458,12 @@ function summarize(
           1,
         ),
     ratioVsBaseline:
-      side !== 'baseline' && baselineWall !== null && wallMsMedian > 0
-        ? round(baselineWall / wallMsMedian, 2)
+      side !== 'baseline' && walls.baseline !== null && wallMsMedian > 0
+        ? round(walls.baseline / wallMsMedian, 2)
+        : null,
+    ratioVsFloor:
+      side !== 'floor' && walls.floor !== null && walls.floor > 0
+        ? round(wallMsMedian / walls.floor, 2)
         : null,
     violations,
     rounds: rounds.map((f) => ({ ...f, wallMs: round(f.wallMs, 3), benchCpuMs: round(f.benchCpuMs, 1) })),

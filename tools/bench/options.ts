@@ -33,6 +33,10 @@ export interface BenchOptions {
   readonly skipCpu: boolean;
   /** Skip the bundle figures. */
   readonly skipBundles: boolean;
+  /** Skip the scale rows (1,000 and 10,000 records, 6 MB payload, hot key). */
+  readonly skipScale: boolean;
+  /** Skip the sample consumer's rows (the spellchecker on the floor, Powertools and ours). */
+  readonly skipConsumers: boolean;
   readonly help: boolean;
 }
 
@@ -57,6 +61,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --skip-targets       no extra 5 ms-delay pass to check the targets
   --skip-cpu           no CPU figures (decode + key, spellchecker domain)
   --skip-bundles       no bundle size / cold init figures
+  --skip-consumers     no sample-consumer rows (spellchecker: floor, Powertools, ours)
+  --skip-scale         no scale rows (1,000 / 10,000 records, 6 MB, hot key; quick: 1,000 only)
   --help
 `;
 
@@ -93,6 +99,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     skipTargets: values['skip-targets'] ?? false,
     skipCpu: values['skip-cpu'] ?? false,
     skipBundles: values['skip-bundles'] ?? false,
+    skipScale: values['skip-scale'] ?? false,
+    skipConsumers: values['skip-consumers'] ?? false,
     help: values.help ?? false,
   };
 }
@@ -114,6 +122,8 @@ function parse(argv: readonly string[]) {
       'skip-targets': { type: 'boolean', default: false },
       'skip-cpu': { type: 'boolean', default: false },
       'skip-bundles': { type: 'boolean', default: false },
+      'skip-scale': { type: 'boolean', default: false },
+      'skip-consumers': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, MSKEvent } from 'aws-lambda';
 import {
   CONSUMER_TABLE_SCHEMA,
@@ -15,22 +15,80 @@ import {
   withWrites,
 } from '../../shared/internal';
 import { LOCAL_AWS } from '../testing/dynamodb-local';
-import { countRequests, injectFaults, type RequestCounter } from '../testing/sdk-middleware';
+import {
+  countRequests,
+  type InFlightTracker,
+  injectFaults,
+  type RequestCounter,
+  trackInFlight,
+} from '../testing/sdk-middleware';
 import { type CapacityTracker, trackCapacity } from './capacity';
 import { BENCH_EVENT_TYPE } from './workload';
 
 /**
- * The three things compared:
+ * The things compared, each one entry of {@link SIDE_DEFINITIONS}:
+ * - `floor`: no idempotency at all: the same handler (its one effect `PutItem`) per record in
+ *   offset order, partitions at the same time like ours; what every side is measured against;
  * - `baseline`: Powertools `makeIdempotent` with its `DynamoDBPersistenceLayer`, per record, in order;
- * - `two-phase`: this project's `createKafkaHandler`, trivial handler (claim, then completion);
- * - `transactional`: the same, the handler returning one `Put` committed with the completion.
+ * - `two-phase`: this project's `createKafkaHandler` (claim, the handler's `PutItem`, completion);
+ * - `transactional`: the same, the handler returning its `Put` to be committed with the completion.
  *
  * @example
  * ```ts
  * const side: SideName = 'two-phase';
  * ```
  */
-export type SideName = 'baseline' | 'two-phase' | 'transactional';
+export type SideName = 'floor' | 'baseline' | 'two-phase' | 'transactional';
+
+/**
+ * What a side is: its labels and how it delivers a batch. Adding a side (a new mode, an option of
+ * the layer) is one entry in {@link SIDE_DEFINITIONS}: the measurement, tables, charts and targets
+ * pick it up by name.
+ *
+ * @example
+ * ```ts
+ * const { label, short }: SideDefinition = SIDE_DEFINITIONS['two-phase'];
+ * ```
+ */
+export interface SideDefinition {
+  /** Long label, for the legend. */
+  readonly label: string;
+  /** Short label, for table cells and chart bars. */
+  readonly short: string;
+  /** Builds the delivery function of one side on its own client. */
+  readonly create: (client: DynamoDBClient, options: SideOptions) => Side['deliver'];
+}
+
+/**
+ * Every side, by name, in report order.
+ *
+ * @example
+ * ```ts
+ * const deliver = SIDE_DEFINITIONS.floor.create(client, options);
+ * ```
+ */
+export const SIDE_DEFINITIONS: Readonly<Record<SideName, SideDefinition>> = {
+  floor: {
+    label: 'floor: the same handler and its PutItem, no idempotency (offset order, 4 partitions at once)',
+    short: 'floor',
+    create: (client, options) => floorDelivery(client, options),
+  },
+  baseline: {
+    label: 'Powertools makeIdempotent (per record)',
+    short: 'Powertools',
+    create: (client, options) => baselineDelivery(client, options),
+  },
+  'two-phase': {
+    label: 'ours: createKafkaHandler, two-phase (the handler sends its PutItem)',
+    short: 'ours 2-phase',
+    create: (client, options) => ourDelivery('two-phase', client, options),
+  },
+  transactional: {
+    label: 'ours: createKafkaHandler, transactional (the Put committed with the completion)',
+    short: 'ours tx',
+    create: (client, options) => ourDelivery('transactional', client, options),
+  },
+};
 
 /**
  * Every side, in report order.
@@ -40,7 +98,7 @@ export type SideName = 'baseline' | 'two-phase' | 'transactional';
  * const sides = SIDES.map((name) => createSide(name, options));
  * ```
  */
-export const SIDES: readonly SideName[] = ['baseline', 'two-phase', 'transactional'];
+export const SIDES: readonly SideName[] = Object.keys(SIDE_DEFINITIONS) as SideName[];
 
 /**
  * Human label of each side, for tables.
@@ -50,11 +108,21 @@ export const SIDES: readonly SideName[] = ['baseline', 'two-phase', 'transaction
  * console.log(SIDE_LABELS.baseline); // 'Powertools makeIdempotent (per record)'
  * ```
  */
-export const SIDE_LABELS: Readonly<Record<SideName, string>> = {
-  baseline: 'Powertools makeIdempotent (per record)',
-  'two-phase': 'ours: createKafkaHandler, two-phase',
-  transactional: 'ours: createKafkaHandler, transactional',
-};
+export const SIDE_LABELS: Readonly<Record<SideName, string>> = Object.fromEntries(
+  SIDES.map((name) => [name, SIDE_DEFINITIONS[name].label]),
+) as Record<SideName, string>;
+
+/**
+ * Partitions the floor side processes at the same time: the layer's default `partitionConcurrency`
+ * (`DEFAULTS` in `shared/options.ts`, not exported by `shared/internal.ts`), so the floor is the best
+ * a handler without idempotency does with the same parallelism.
+ *
+ * @example
+ * ```ts
+ * FLOOR_PARTITION_CONCURRENCY; // 4
+ * ```
+ */
+export const FLOOR_PARTITION_CONCURRENCY = 4;
 
 /**
  * The key the baseline hashes: `data` and `event_type` of the envelope, matching our `content`
@@ -83,6 +151,23 @@ export interface DeliveryOutcome {
   readonly duplicates: number;
   /** `true` when the delivery failed and the batch must come again. */
   readonly failed: boolean;
+  /** Records left for a redelivery (retryable outcomes, e.g. in progress elsewhere). */
+  readonly retried?: number;
+}
+
+/**
+ * Options of one {@link Side.deliver}.
+ *
+ * @example
+ * ```ts
+ * await side.deliver(event, { failOn: workload.failOn });
+ * ```
+ */
+export interface DeliverOptions {
+  /** The handler of the record whose `data.id` matches throws (a retryable error). */
+  readonly failOn?: string | undefined;
+  /** Retryable outcomes are expected (concurrent workers on one key): report them, do not throw. */
+  readonly allowRetries?: boolean;
 }
 
 /**
@@ -103,7 +188,7 @@ export interface Side {
    * Delivers a batch as the Lambda event source would. With `failOn`, the handler of the record
    * whose `data.id` matches throws (a retryable error), as a dependency outage would.
    */
-  deliver(event: MSKEvent, options?: { readonly failOn?: string | undefined }): Promise<DeliveryOutcome>;
+  deliver(event: MSKEvent, options?: DeliverOptions): Promise<DeliveryOutcome>;
   /** Releases the client. */
   close(): void;
 }
@@ -124,6 +209,23 @@ export interface SideOptions {
   readonly consumerTableName: string;
   /** Simulated network delay per DynamoDB request attempt (ms); 0 for none. */
   readonly delayMs: number;
+  /** Called when a request is sent and when it returns (max in flight, in the scale rows). */
+  readonly inFlight?: InFlightTracker | undefined;
+}
+
+/**
+ * Names a request of the layer by the part it plays, for the in-flight counts: an `UpdateItem`
+ * that asks for the old item (`ReturnValues: ALL_OLD`) is a claim, any other a completion (or a
+ * release); other operations keep their name.
+ *
+ * @example
+ * ```ts
+ * const tracker = inFlightTracker(layerRequestKind);
+ * ```
+ */
+export function layerRequestKind(operation: string, input: Record<string, unknown>): string {
+  if (operation !== 'UpdateItem') return operation;
+  return input.ReturnValues === 'ALL_OLD' ? 'claim' : 'completion';
 }
 
 /**
@@ -173,10 +275,51 @@ export function createSide(name: SideName, options: SideOptions): Side {
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.endpoint, maxAttempts: 4 });
   const capacity = trackCapacity(client);
   const requests = countRequests(client);
+  if (options.inFlight) trackInFlight(client, options.inFlight);
   if (options.delayMs > 0) injectFaults(client, () => `delay:${options.delayMs}`);
-  const deliver =
-    name === 'baseline' ? baselineDelivery(client, options) : ourDelivery(name, client, options);
+  const deliver = SIDE_DEFINITIONS[name].create(client, options);
   return { name, requests, capacity, deliver, close: () => client.destroy() };
+}
+
+/** The one effect of the bench's handler: an item in the consumer table, the same on every side. */
+function effectPut(options: SideOptions, id: string, eventId: unknown) {
+  return {
+    TableName: options.consumerTableName,
+    Item: {
+      [CONSUMER_TABLE_SCHEMA.partitionKey]: `THING#${id}`,
+      [CONSUMER_TABLE_SCHEMA.sortKey]: 'EFFECT',
+      event_id: String(eventId),
+    },
+  };
+}
+
+function floorDelivery(client: DynamoDBClient, options: SideOptions): Side['deliver'] {
+  const doc = DynamoDBDocumentClient.from(client);
+  return async (event, deliveryOptions = {}) => {
+    let calls = 0;
+    let failed = false;
+    const partitions = Object.values(event.records);
+    let next = 0;
+    // FLOOR_PARTITION_CONCURRENCY lanes, each taking the next partition when it is done with one.
+    const lane = async (): Promise<void> => {
+      for (let index = next++; index < partitions.length; index = next++) {
+        for (const record of partitions[index] ?? []) {
+          const value = JSON.parse(Buffer.from(record.value, 'base64').toString('utf8')) as BenchValue & {
+            event_id: string;
+          };
+          calls += 1;
+          if (value.data.id === deliveryOptions.failOn) {
+            // A handler without idempotency stops its partition here; the redelivery runs it all again.
+            failed = true;
+            break;
+          }
+          await doc.send(new PutCommand(effectPut(options, value.data.id, value.event_id)));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: FLOOR_PARTITION_CONCURRENCY }, lane));
+    return { handlerCalls: calls, duplicates: 0, failed };
+  };
 }
 
 function baselineDelivery(client: DynamoDBClient, options: SideOptions): Side['deliver'] {
@@ -190,10 +333,12 @@ function baselineDelivery(client: DynamoDBClient, options: SideOptions): Side['d
     awsSdkV3Client: client,
   });
   const config = new IdempotencyConfig({ eventKeyJmesPath: POWERTOOLS_KEY_JMESPATH });
+  const doc = DynamoDBDocumentClient.from(client);
   const processRecord = makeIdempotent(
-    async (value: BenchValue) => {
+    async (value: BenchValue & { event_id: string }) => {
       calls += 1;
       if (value.data.id === failOn) throw new Error(`simulated dependency failure at ${value.data.id}`);
+      await doc.send(new PutCommand(effectPut(options, value.data.id, value.event_id)));
       return { ok: true };
     },
     { persistenceStore, config },
@@ -203,7 +348,9 @@ function baselineDelivery(client: DynamoDBClient, options: SideOptions): Side['d
     for (const records of Object.values(event.records)) {
       for (const record of records) {
         reached += 1;
-        const value = JSON.parse(Buffer.from(record.value, 'base64').toString('utf8')) as BenchValue;
+        const value = JSON.parse(Buffer.from(record.value, 'base64').toString('utf8')) as BenchValue & {
+          event_id: string;
+        };
         await processRecord(value);
       }
     }
@@ -245,7 +392,7 @@ const noMetrics: LayerMetrics = {
 };
 
 function ourDelivery(
-  name: Exclude<SideName, 'baseline'>,
+  name: 'two-phase' | 'transactional',
   client: DynamoDBClient,
   options: SideOptions,
 ): Side['deliver'] {
@@ -269,19 +416,10 @@ function ourDelivery(
         calls += 1;
         const id = String(envelope.data.id);
         if (id === failOn) throw new RetryableError(`simulated dependency failure at ${id}`);
-        if (name === 'two-phase') return { ok: true };
-        return withWrites({ ok: true }, [
-          {
-            Put: {
-              TableName: options.consumerTableName,
-              Item: {
-                [CONSUMER_TABLE_SCHEMA.partitionKey]: `THING#${id}`,
-                [CONSUMER_TABLE_SCHEMA.sortKey]: 'EFFECT',
-                event_id: envelope.event_id,
-              },
-            },
-          },
-        ]);
+        const put = effectPut(options, id, envelope.event_id);
+        if (name === 'transactional') return withWrites({ ok: true }, [{ Put: put }]);
+        await doc.send(new PutCommand(put));
+        return { ok: true };
       },
     },
   });
@@ -293,10 +431,15 @@ function ourDelivery(
       throw new Error(`bench: ${report.counts.failed} records failed permanently; the workload is broken.`);
     }
     const failed = report.batchItemFailures.length > 0;
-    if (failed && failOn === undefined) {
+    if (failed && failOn === undefined && deliveryOptions.allowRetries !== true) {
       const first = report.records.find((r) => r.error !== undefined);
       throw new Error(`bench: unexpected retryable failure (${first?.error ?? 'unknown'}).`);
     }
-    return { handlerCalls: calls, duplicates: report.counts.duplicate, failed };
+    return {
+      handlerCalls: calls,
+      duplicates: report.counts.duplicate,
+      failed,
+      retried: report.batchItemFailures.length,
+    };
   };
 }

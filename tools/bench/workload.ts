@@ -111,6 +111,11 @@ export interface WorkloadOptions {
   readonly partitions: number;
   /** Makes every key of this round new, so rounds are independent. */
   readonly nonce: string;
+  /**
+   * Size of each record's value (UTF-8 JSON bytes), reached by lengthening `data.text`; values are
+   * at least the ~190 bytes of the envelope. @default about 230 bytes (no padding)
+   */
+  readonly valueBytes?: number;
 }
 
 /**
@@ -140,6 +145,21 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     else eventOf.push(distinct++);
   }
   const offsets = new Array<number>(partitions).fill(0);
+  const recordValue = (n: number, pad: string) =>
+    envelope({
+      event_type: BENCH_EVENT_TYPE,
+      data: {
+        id: `${nonce}-${n}`,
+        essay_id: `essay-${n}`,
+        language: 'en',
+        text: `Record ${n} of round ${nonce}: the quick brown fox jumps over the lazy dog.${pad}`,
+      },
+    });
+  const padFor = (n: number) => {
+    if (options.valueBytes === undefined) return '';
+    const missing = options.valueBytes - Buffer.byteLength(JSON.stringify(recordValue(n, '')));
+    return missing > 0 ? ' lorem ipsum dolor sit amet'.repeat(Math.ceil(missing / 27)).slice(0, missing) : '';
+  };
   const specs: RecordSpec[] = eventOf.map((n, i) => {
     const partition = i % partitions;
     const offset = offsets[partition] ?? 0;
@@ -149,15 +169,7 @@ export function buildWorkload(options: WorkloadOptions): Workload {
       partition,
       offset,
       key: `thing-${n}`,
-      value: envelope({
-        event_type: BENCH_EVENT_TYPE,
-        data: {
-          id: `${nonce}-${n}`,
-          essay_id: `essay-${n}`,
-          language: 'en',
-          text: `Record ${n} of round ${nonce}: the quick brown fox jumps over the lazy dog.`,
-        },
-      }),
+      value: recordValue(n, padFor(n)),
     };
   });
   // A sequential consumer walks partition by partition (as the event lists them), offsets in order.

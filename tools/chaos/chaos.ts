@@ -14,6 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { chaosHtml } from './charts';
 import { runChaos } from './driver';
 import { HelpRequested, parseChaosArgs } from './options';
 import { formatReport } from './report';
@@ -34,9 +35,11 @@ async function main(): Promise<number> {
   const path = resolve(options.json);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  const html = `${path.replace(/\.json$/, '')}.html`;
+  writeFileSync(html, chaosHtml(report));
   console.log('');
   console.log(formatReport(report));
-  console.log(`\nJSON report: ${path}`);
+  console.log(`\nJSON report: ${path}\nHTML report: ${html}`);
   return report.ok ? 0 : 1;
 }
 

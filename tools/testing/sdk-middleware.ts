@@ -141,3 +141,105 @@ export function countRequests(client: AnyClient): RequestCounter {
   );
   return counter;
 }
+
+/**
+ * The most requests a client had in flight at once, overall and by operation (a request is in
+ * flight from its first attempt to its last answer, retries included).
+ */
+export interface InFlightTracker {
+  /** Requests in flight now, by operation. */
+  readonly current: Map<string, number>;
+  /** The highest count seen since the last reset, by operation. */
+  readonly max: Map<string, number>;
+  /** The highest count seen of all operations together. */
+  maxTotal: number;
+  /**
+   * The most items one request carried, for the batch operations (`BatchGetItem` keys,
+   * `BatchWriteItem` requests, `TransactWriteItems` items), since the last reset.
+   */
+  readonly largestBatch: Map<string, number>;
+  /** Names a request for the counts: its operation unless the tracker was given a classifier. */
+  readonly classify: (operation: string, input: Record<string, unknown>) => string;
+  reset(): void;
+}
+
+/**
+ * A fresh {@link InFlightTracker}, to pass to {@link trackInFlight} (one tracker may watch several
+ * clients); `classify` names each request (default: its operation), to tell apart requests of one
+ * operation that play different parts.
+ *
+ * @example
+ * ```ts
+ * const tracker = inFlightTracker(); trackInFlight(client, tracker);
+ * ```
+ */
+export function inFlightTracker(
+  classify: (operation: string, input: Record<string, unknown>) => string = (operation) => operation,
+): InFlightTracker {
+  const tracker: InFlightTracker = {
+    classify,
+    current: new Map(),
+    max: new Map(),
+    maxTotal: 0,
+    largestBatch: new Map(),
+    reset: () => {
+      tracker.max.clear();
+      tracker.maxTotal = 0;
+      tracker.largestBatch.clear();
+    },
+  };
+  return tracker;
+}
+
+/**
+ * Records how many requests of a client are in flight at once: an initialize-step middleware
+ * (outside the retry loop) that counts a request from when it is sent until it settles.
+ *
+ * @example
+ * ```ts
+ * const tracker = inFlightTracker();
+ * trackInFlight(client, tracker);
+ * await handler.process(event);
+ * console.log(tracker.max.get('UpdateItem'));
+ * ```
+ */
+export function trackInFlight(client: AnyClient, tracker: InFlightTracker): () => void {
+  const name = `inFlight-${Math.random().toString(36).slice(2)}`;
+  const total = () => [...tracker.current.values()].reduce((a, b) => a + b, 0);
+  client.middlewareStack.add(
+    // biome-ignore lint/suspicious/noExplicitAny: the middleware stack's generic types are not exported usefully.
+    (next: any, context: any) => async (args: any) => {
+      const command = String(context.commandName ?? '').replace(/Command$/, '');
+      const operation = tracker.classify(command, args.input ?? {});
+      const now = (tracker.current.get(operation) ?? 0) + 1;
+      tracker.current.set(operation, now);
+      tracker.max.set(operation, Math.max(tracker.max.get(operation) ?? 0, now));
+      tracker.maxTotal = Math.max(tracker.maxTotal, total());
+      const items = batchItems(command, args.input);
+      if (items !== undefined) {
+        tracker.largestBatch.set(command, Math.max(tracker.largestBatch.get(command) ?? 0, items));
+      }
+      try {
+        return await next(args);
+      } finally {
+        tracker.current.set(operation, (tracker.current.get(operation) ?? 1) - 1);
+      }
+    },
+    { step: 'initialize', name, override: true },
+  );
+  return () => client.middlewareStack.remove(name);
+}
+
+function batchItems(operation: string, input: Record<string, unknown> | undefined): number | undefined {
+  if (input === undefined) return undefined;
+  if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+    let count = 0;
+    for (const request of Object.values((input.RequestItems ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(request)) count += request.length;
+      else count += ((request as { Keys?: unknown[] }).Keys ?? []).length;
+    }
+    return count;
+  }
+  if (operation === 'TransactWriteItems') return ((input.TransactItems ?? []) as unknown[]).length;
+  return undefined;
+}

@@ -30,12 +30,13 @@ describe('npm run bench: core measurement (batch of 10, one round, no delay)', (
   });
 
   test('measures every scenario for every side, and effectively-once held everywhere', () => {
-    expect(run.measurements).toHaveLength(4 * 3);
+    expect(run.measurements).toHaveLength(4 * 4);
     expect(run.measurements.flatMap((m) => m.violations)).toEqual([]);
     expect(run.simulatedDelayMs).toBe(0);
     for (const m of run.measurements) {
       expect(m.rounds).toHaveLength(1);
       expect(m.ratioVsBaseline === null).toBe(m.side === 'baseline');
+      expect(m.ratioVsFloor === null).toBe(m.side === 'floor');
     }
   });
 
@@ -53,16 +54,19 @@ describe('npm run bench: core measurement (batch of 10, one round, no delay)', (
     expect(baseline.handlerCalls).toBe(0);
   });
 
-  test('a fresh batch: two writes per record on both sides, plus one BatchGetItem on ours; one transaction per record in transactional mode', () => {
-    expect(find('fresh', 'baseline').requests).toEqual({ PutItem: 10, UpdateItem: 10 });
-    expect(find('fresh', 'two-phase').requests).toEqual({ BatchGetItem: 1, UpdateItem: 20 });
-    expect(find('fresh', 'two-phase').writesPerRecord).toBe(2);
+  test("a fresh batch: the floor is the handler's one PutItem per record; two writes per record more on both idempotent sides, plus one BatchGetItem on ours; one transaction per record in transactional mode", () => {
+    expect(find('fresh', 'floor').requests).toEqual({ PutItem: 10 });
+    expect(find('redelivered', 'floor').requests).toEqual({ PutItem: 10 });
+    expect(find('redelivered', 'floor').handlerCalls).toBe(10);
+    expect(find('fresh', 'baseline').requests).toEqual({ PutItem: 20, UpdateItem: 10 });
+    expect(find('fresh', 'two-phase').requests).toEqual({ BatchGetItem: 1, PutItem: 10, UpdateItem: 20 });
+    expect(find('fresh', 'two-phase').writesPerRecord).toBe(3);
     expect(find('fresh', 'transactional').requests).toEqual({
       BatchGetItem: 1,
       UpdateItem: 10,
       TransactWriteItems: 10,
     });
-    for (const side of ['baseline', 'two-phase', 'transactional'] as const) {
+    for (const side of ['floor', 'baseline', 'two-phase', 'transactional'] as const) {
       expect(find('fresh', side).handlerCalls).toBe(10);
     }
   });
@@ -70,18 +74,22 @@ describe('npm run bench: core measurement (batch of 10, one round, no delay)', (
   test('the redelivery after a failure at 60% redoes only the 4 unfinished records', () => {
     // Records 0-5 completed before record 6 failed; the redelivery runs 6-9.
     const baseline = find('after-failure', 'baseline');
-    expect(baseline.requests).toEqual({ PutItem: 10, UpdateItem: 4 });
+    expect(baseline.requests).toEqual({ PutItem: 14, UpdateItem: 4 });
     expect(baseline.conditionalCheckFailures).toBe(6);
     expect(baseline.handlerCalls).toBe(4);
     const ours = find('after-failure', 'two-phase');
-    expect(ours.requests).toEqual({ BatchGetItem: 1, UpdateItem: 8 });
+    expect(ours.requests).toEqual({ BatchGetItem: 1, PutItem: 4, UpdateItem: 8 });
     expect(ours.handlerCalls).toBe(4);
     expect(ours.duplicates).toBe(6);
   });
 
   test('20% in-batch duplicates run once: ours claims only the 8 distinct events', () => {
-    expect(find('in-batch-duplicates', 'baseline').requests).toEqual({ PutItem: 10, UpdateItem: 8 });
-    expect(find('in-batch-duplicates', 'two-phase').requests).toEqual({ BatchGetItem: 1, UpdateItem: 16 });
+    expect(find('in-batch-duplicates', 'baseline').requests).toEqual({ PutItem: 18, UpdateItem: 8 });
+    expect(find('in-batch-duplicates', 'two-phase').requests).toEqual({
+      BatchGetItem: 1,
+      PutItem: 8,
+      UpdateItem: 16,
+    });
     expect(find('in-batch-duplicates', 'two-phase').handlerCalls).toBe(8);
     expect(find('in-batch-duplicates', 'two-phase').duplicates).toBe(2);
   });

@@ -8,6 +8,7 @@ import {
   percentile,
   verdict,
 } from '../../../../tools/chaos/report';
+import { healthy } from '../../../helpers/chaos-figures';
 
 /** The chaos run's judgement: duplicate effects matched against open windows, and the verdict. */
 
@@ -19,52 +20,6 @@ function window(execId: string, logicalId: number, cause: OpenWindowFact['cause'
 }
 
 const OPTIONS = parseChaosArgs([]);
-
-/** Figures of a consumer where every required fault fired and nothing went wrong. */
-function healthy(overrides: Partial<ConsumerFigures> = {}): ConsumerFigures {
-  return {
-    consumer: 'spellchecker',
-    mode: 'two-phase',
-    partialBatchResponse: true,
-    eventsProduced: 100,
-    recordsProduced: 110,
-    producerDuplicates: 10,
-    poisonEvents: 2,
-    deliveries: 20,
-    recordsDelivered: 150,
-    duplicatesDelivered: 50,
-    handlerInvocations: 101,
-    effectsExecuted: 99,
-    duplicateEffects: 1,
-    duplicateEffectsExplained: { 'kill:after-effect': 1 },
-    unexplainedDuplicateEffects: 0,
-    openWindowsAtDeath: { effectWritten: 1, uncertain: 0 },
-    openWindowsAtReturn: 0,
-    openWindowsCompleted: 0,
-    lostEvents: 0,
-    stuckRecords: 0,
-    takeovers: 3,
-    deadLetters: { entries: 2, events: 2 },
-    handlerSawOwnEffect: 0,
-    latencyMs: { count: 98, p50: 10, p99: 50, max: 60 },
-    requests: { total: 400, perEvent: 4, byKind: {} },
-    capacityUnitsPerEvent: 5,
-    kills: {
-      'before-claim': 1,
-      'after-claim': 1,
-      'mid-effect': 1,
-      'after-effect': 1,
-      'after-complete': 1,
-      'before-return': 1,
-      timeout: 1,
-    },
-    deathsWithoutBlackBox: 0,
-    faults: { throttle: 5, 'drop-response': 2, 'storm:claim': 1 },
-    layerMetrics: { Processed: 98 },
-    problems: [],
-    ...overrides,
-  };
-}
 
 function run(consumers: ConsumerFigures[], overrides: Partial<ChaosFigures> = {}): ChaosFigures {
   return {
