@@ -8,15 +8,15 @@
  * that starts from the group's committed offsets (or earliest, latest, or a timestamp's offsets),
  * with autocommit off and explicit per-partition commits.
  */
-import {
-  Admin,
-  Consumer,
-  type Message,
-  type MessagesStream,
-  MessagesStreamFallbackModes,
-  MessagesStreamModes,
-  Producer,
-} from '@platformatic/kafka';
+import type * as KafkaClient from '@platformatic/kafka';
+import type { Message, MessagesStream } from '@platformatic/kafka';
+
+// The client ships as ES modules only. Node loads it with require(esm) (Node >= 22.12) through its
+// own loader (process.getBuiltinModule, out of reach of jest's module registry), so it loads the same
+// under tsx and under jest's CommonJS transform, which cannot transform the client's import.meta.
+const { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes, Producer } = process
+  .getBuiltinModule('node:module')
+  .createRequire(__filename)('@platformatic/kafka') as typeof KafkaClient;
 
 /** One record to produce. `value: null` is a tombstone. */
 export interface RecordToProduce {

@@ -21,9 +21,8 @@ interface Invocation {
 
 let logs: string[] = [];
 let pending = '';
-
-// The handler's log lines (Powertools writes JSON lines to stdout) go back with its result.
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+// The handler's log lines (Powertools writes JSON lines to stdout and stderr) go back with its result.
+const capture = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
   pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
   const lines = pending.split('\n');
   pending = lines.pop() ?? '';
@@ -32,6 +31,8 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolea
   callback?.();
   return true;
 }) as typeof process.stdout.write;
+process.stdout.write = capture;
+process.stderr.write = capture;
 
 const bundle = process.argv[2];
 if (!bundle) throw new Error('lambda-worker: the bundle path is required as the first argument.');
