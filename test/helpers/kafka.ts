@@ -58,13 +58,15 @@ export async function spellcheckerMapping(options: {
   readonly settings?: MappingOverrides;
   readonly env?: Readonly<Record<string, string>>;
   readonly beforeInvoke?: EmulatorOptions['beforeInvoke'];
+  /** The bundle to run. @default the spellchecker built by {@link testBundle} */
+  readonly bundle?: string;
 }): Promise<{ readonly esm: EventSourceMappingEmulator; readonly lines: BatchLine[] }> {
   const lines: BatchLine[] = [];
   const esm = new EventSourceMappingEmulator({
     bootstrapServers: options.kafka.bootstrapServers,
     manifest: { service: 'spellchecker', topics: [options.topic] },
     topic: options.topic,
-    bundle: await testBundle('spellchecker'),
+    bundle: options.bundle ?? (await testBundle('spellchecker')),
     env: {
       ...functionEnv({
         functionName: 'spellchecker',

@@ -138,7 +138,15 @@ export function mappingSettings(
   return s;
 }
 
-/** The size of one record in the invocation payload (base64 key and value, header byte arrays). */
+/**
+ * The size of one record in the invocation payload (base64 key and value, header byte arrays,
+ * the record's JSON fields), as the 6 MB cap counts it.
+ *
+ * @example
+ * ```ts
+ * payloadBytes({ key: null, value: Buffer.from('{}'), headers: [] }); // 164
+ * ```
+ */
 export function payloadBytes(record: {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
@@ -374,20 +382,16 @@ export function settle(
   const failed = { from: failedFrom, to: batch.to, attempts };
   const commit = progressed ? { commit: failedFrom } : {};
   const ageLimit = settings.maxRecordAgeSeconds;
-  if (ageLimit >= 0 && clock.now - clock.oldestTimestamp > ageLimit * 1000) {
+  const condition =
+    ageLimit >= 0 && clock.now - clock.oldestTimestamp > ageLimit * 1000
+      ? 'RecordAgeExceeded'
+      : settings.retryAttempts >= 0 && attempts > settings.retryAttempts
+        ? 'RetryAttemptsExhausted'
+        : undefined;
+  if (condition) {
     return {
       ...commit,
-      discard: { from: failed.from, to: failed.to, condition: 'RecordAgeExceeded', attempts },
-      queue: rest,
-      delayMs: 0,
-      outcome: 'discarded',
-      reason,
-    };
-  }
-  if (settings.retryAttempts >= 0 && attempts > settings.retryAttempts) {
-    return {
-      ...commit,
-      discard: { from: failed.from, to: failed.to, condition: 'RetryAttemptsExhausted', attempts },
+      discard: { from: failed.from, to: failed.to, condition, attempts },
       queue: rest,
       delayMs: 0,
       outcome: 'discarded',

@@ -5,14 +5,16 @@
  * table and the idempotency table; faults injected for real (a missing table, a lease held by
  * another worker, a SIGKILLed worker, a stopped broker, a Lambda timeout, a poison record).
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EVENT_TYPES } from '../../../scripts/lib/local';
 import { envelope } from '../../../scripts/lib/msk-events';
-import { decodeEvent, Idempotency } from '../../../shared/internal';
+import { mskEventRecords } from '../../../scripts/produce';
+import { decodeEvent, ENV, Idempotency } from '../../../shared/internal';
 import type { KafkaBroker } from '../../../tools/kafka/broker';
 import { ensureTopics, openGroupReader, produce, type RecordToProduce } from '../../../tools/kafka/client';
 import { ensureIdempotencyTable, scanAll } from '../../../tools/testing/tables';
@@ -333,4 +335,53 @@ describe('event source mapping emulator on a real broker', () => {
       await esm.stop();
     }
   });
+
+  it('runs the bundle the CDK app synthesizes (its asset) on a sample event', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', out], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(synth.status).toBe(0);
+    // The spellchecker's function in the synthesized templates, and its code asset.
+    let assetHash: string | undefined;
+    for (const file of readdirSync(out).filter((f) => f.endsWith('.template.json'))) {
+      const template = JSON.parse(readFileSync(join(out, file), 'utf8')) as {
+        Resources?: Record<
+          string,
+          {
+            Type: string;
+            Properties?: { Code?: { S3Key?: string }; Environment?: { Variables?: Record<string, unknown> } };
+          }
+        >;
+      };
+      for (const resource of Object.values(template.Resources ?? {})) {
+        if (resource.Type !== 'AWS::Lambda::Function') continue;
+        if (resource.Properties?.Environment?.Variables?.[ENV.SERVICE_NAME] !== 'spellchecker') continue;
+        assetHash = resource.Properties.Code?.S3Key?.replace(/\.zip$/, '');
+      }
+    }
+    expect(assetHash).toBeDefined();
+    const bundle = join(out, `asset.${assetHash}`, 'index.js');
+    expect(existsSync(bundle)).toBe(true);
+
+    const t = await setup('synthesized', 1);
+    const sample = JSON.parse(
+      readFileSync(join(__dirname, '../../../events/spellchecker-happy-path.json'), 'utf8'),
+    );
+    const [batch] = mskEventRecords(sample);
+    const landed = await produce(
+      kafka.bootstrapServers,
+      t.topic,
+      (batch?.records ?? []).map((r) => ({ ...r, partition: 0 })),
+    );
+    const { esm, lines } = await spellcheckerMapping({ kafka, endpoint: testEndpoint(), ...t, bundle });
+    try {
+      expect(await esm.waitCommitted(ends(landed))).toBe(true);
+      expect(await scanAll(doc, t.spellcheckTable)).toHaveLength(landed.length);
+      expect(sum(lines, 'processed')).toBe(landed.length);
+    } finally {
+      await esm.stop();
+    }
+  }, 300_000);
 });
