@@ -110,6 +110,8 @@ interface Worker {
 export const LOCAL_CLUSTER_ARN =
   'arn:aws:kafka:us-east-1:000000000000:cluster/local-kafka/00000000-0000-0000-0000-000000000000-1';
 
+const NOT_COUNTS = new Set(['records', 'duration_ms', 'batch_item_failures', 'sampling_rate']);
+
 const WORKER = join(__dirname, 'lambda-worker.ts');
 
 /**
@@ -347,6 +349,8 @@ export class EventSourceMappingEmulator {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const worker: Worker = { process: child, busy: false };
+    // A pipe error of a killed worker is its exit's business (the invocation fails as crashed).
+    child.on('error', () => undefined);
     this.workers.push(worker);
     child.once('exit', () => {
       const i = this.workers.indexOf(worker);
@@ -379,17 +383,9 @@ export class EventSourceMappingEmulator {
           this.options.onFunctionLog?.(line);
           const parsed = parseLine(line);
           if (parsed?.action === 'batch') {
-            for (const key of [
-              'processed',
-              'duplicate',
-              'dead_lettered',
-              'failed',
-              'released',
-              'skipped',
-              'retry',
-            ]) {
-              const n = parsed[key];
-              if (typeof n === 'number') counts[key] = n;
+            // Every outcome count of the line (processed, duplicate, in-progress-elsewhere, ...).
+            for (const [key, n] of Object.entries(parsed)) {
+              if (typeof n === 'number' && !NOT_COUNTS.has(key)) counts[key] = n;
             }
           }
         }
@@ -424,14 +420,21 @@ export class EventSourceMappingEmulator {
         finish({ kind: 'error', reason: 'crashed', message: 'worker not running' });
         return;
       }
-      child.send({
-        id,
-        event: this.event(records),
-        deadline: Date.now() + timeoutMs,
-        requestId: randomUUID(),
-        functionName: this.settings.service,
-        memoryMb: this.options.memoryMb ?? TRIGGER_DEFAULTS.memorySize,
-      });
+      // A worker that died meanwhile fails the send (EPIPE): the batch failed as a crash.
+      child.send(
+        {
+          id,
+          event: this.event(records),
+          deadline: Date.now() + timeoutMs,
+          requestId: randomUUID(),
+          functionName: this.settings.service,
+          memoryMb: this.options.memoryMb ?? TRIGGER_DEFAULTS.memorySize,
+        },
+        (error) => {
+          if (error)
+            finish({ kind: 'error', reason: 'crashed', message: `worker unreachable (${error.message})` });
+        },
+      );
     });
   }
 

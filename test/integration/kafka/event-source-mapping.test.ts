@@ -208,7 +208,8 @@ describe('event source mapping emulator on a real broker', () => {
       endpoint: testEndpoint(),
       ...t,
       beforeInvoke: (_batch, worker) => {
-        if (kills++ === 0) worker.kill('SIGKILL');
+        // Killed once the batch is on its way: the invocation dies in flight.
+        if (kills++ === 0) setTimeout(() => worker.kill('SIGKILL'), 5);
       },
     });
     try {
