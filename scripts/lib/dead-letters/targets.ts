@@ -5,10 +5,10 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { MSKRecord } from 'aws-lambda';
 import { ENV, type KafkaHandler } from '../../../shared/internal';
+import { produce } from '../../../tools/kafka/client';
 import { functionEnv, importHandler, LOCAL_CONSUMER_TABLES } from '../local';
 import { mskEventOf } from '../msk-events';
 import { type DeadLetter, recordBytes } from './letters';
-import { produce } from './produce';
 
 /** A place to redeliver a dead letter's record to. */
 export interface RedeliveryTarget {
@@ -149,7 +149,10 @@ export function produceTarget(bootstrapServers: string, send: typeof produce = p
       `topic ${letter.record?.topic ?? letter.entry.coordinates?.topic ?? '?'} at ${bootstrapServers}`,
     async redeliver(_letter, record) {
       const { key, value, headers } = recordBytes(record);
-      await send(bootstrapServers, record.topic, [{ key, value, headers }]);
+      // Object.fromEntries defines own properties: a header named `__proto__` stays a header.
+      await send(bootstrapServers, record.topic, [
+        { key, value: value ?? null, headers: Object.fromEntries(headers) },
+      ]);
       return `produced to ${record.topic}`;
     },
   };
