@@ -12,11 +12,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { mskEvent, type RecordSpec } from '../../scripts/lib/msk-events';
+import { payloadBytes } from '../kafka/esm-rules';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../testing/dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../testing/tables';
 import { auditConsumer, type ConsumerTally, emptyTally, readDeadLetters, readTables } from './audit';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
-import { type DeliveryPlan, EventSourceMapping } from './esm';
+import { type Delivery, InMemoryMapping } from './esm';
 import { NetworkGate } from './gate';
 import type { ChaosConsumerName, ChaosOptions } from './options';
 import { WorkerPool } from './pool';
@@ -62,7 +63,7 @@ interface ConsumerState {
 
 interface TopicState {
   readonly log: TopicLog;
-  readonly esm: EventSourceMapping;
+  readonly esm: InMemoryMapping;
   readonly consumer: ConsumerState;
 }
 
@@ -131,12 +132,21 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     return {
       log: t,
       consumer,
-      esm: new EventSourceMapping({
+      esm: new InMemoryMapping({
+        consumer: t.consumer,
         topic: t.topic,
         partitionLengths: t.partitions.map((p) => p.length),
+        recordBytes: (partition, offset) => {
+          const value = t.partitions[partition]?.[offset]?.value ?? '';
+          return payloadBytes({
+            key: null,
+            value: Buffer.alloc(Math.floor((value.length * 3) / 4)),
+            headers: [],
+          });
+        },
         batchSize: options.batchSize,
-        partitionsPerBatch: options.partitionsPerBatch,
-        partialBatchResponse: CHAOS_CONSUMER_SPECS[t.consumer].partialBatchResponse,
+        reportBatchItemFailures: CHAOS_CONSUMER_SPECS[t.consumer].partialBatchResponse,
+        timeoutMs: options.timeoutMs,
       }),
     };
   });
@@ -286,33 +296,31 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     }
   };
 
-  const dispatch = (topic: TopicState, plan: DeliveryPlan): void => {
+  const dispatch = (topic: TopicState, plan: Delivery): void => {
     const state = topic.consumer;
     const specs: RecordSpec[] = [];
     const records: JobRecord[] = [];
-    for (const slice of plan.slices) {
-      const partition = topic.log.partitions[slice.partition] ?? [];
-      for (let offset = slice.from; offset < slice.to; offset++) {
-        const r = partition[offset];
-        if (!r) continue;
-        specs.push({
-          topic: topic.log.topic,
-          partition: slice.partition,
-          offset,
-          rawBase64: r.value,
-          timestamp: r.timestamp,
-        });
-        records.push({
-          coordinates: `${topic.log.topic}-${slice.partition}@${offset}`,
-          logicalId: r.logicalId,
-          eventId: r.eventId,
-          businessId: businessOf.get(r.logicalId),
-        });
-        state.tally.deliveredByLogical.set(
-          r.logicalId,
-          (state.tally.deliveredByLogical.get(r.logicalId) ?? 0) + 1,
-        );
-      }
+    const partition = topic.log.partitions[plan.partition] ?? [];
+    for (let offset = plan.from; offset < plan.to; offset++) {
+      const r = partition[offset];
+      if (!r) continue;
+      specs.push({
+        topic: topic.log.topic,
+        partition: plan.partition,
+        offset,
+        rawBase64: r.value,
+        timestamp: r.timestamp,
+      });
+      records.push({
+        coordinates: `${topic.log.topic}-${plan.partition}@${offset}`,
+        logicalId: r.logicalId,
+        eventId: r.eventId,
+        businessId: businessOf.get(r.logicalId),
+      });
+      state.tally.deliveredByLogical.set(
+        r.logicalId,
+        (state.tally.deliveredByLogical.get(r.logicalId) ?? 0) + 1,
+      );
     }
     state.tally.deliveries += 1;
     state.tally.recordsDelivered += records.length;
@@ -332,7 +340,9 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         delivery: job.deliveryId,
         pid: outcome.pid,
         topic: topic.log.topic,
-        slices: plan.slices,
+        partition: plan.partition,
+        from: plan.from,
+        to: plan.to,
         attempt: plan.attempt,
         dispatchedAt,
         faults: { kill: faults.kill, storm: faults.storm, slow: faults.slowEffectMs !== undefined },
@@ -353,8 +363,9 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         const settled = topic.esm.settle(
           plan,
           m.outcome.kind === 'returned'
-            ? { kind: 'returned', batchItemFailures: m.outcome.batchItemFailures }
-            : { kind: 'threw' },
+            ? { kind: 'returned', response: { batchItemFailures: m.outcome.batchItemFailures } }
+            : { kind: 'error', reason: 'threw', message: m.outcome.error },
+          now,
           now,
         );
         anomalies.push(...settled.anomalies);
@@ -382,7 +393,15 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
           `worker ${outcome.pid} died without a black box in delivery ${job.deliveryId} (signal ${outcome.signal}, code ${outcome.code}): ${outcome.stderr.trim().split('\n').slice(-3).join(' | ')}`,
         );
       }
-      topic.esm.settle(plan, { kind: 'died' }, now);
+      const died = outcome.blackBox?.point === 'timeout' ? 'timeout' : 'crashed';
+      anomalies.push(
+        ...topic.esm.settle(
+          plan,
+          { kind: 'error', reason: died, message: `worker ${outcome.pid} died` },
+          now,
+          now,
+        ).anomalies,
+      );
     });
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
@@ -421,7 +440,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       );
     }
     while (pool.idle > 0) {
-      let picked: { topic: TopicState; plan: DeliveryPlan } | undefined;
+      let picked: { topic: TopicState; plan: Delivery } | undefined;
       for (let i = 0; i < topics.length && !picked; i++) {
         const topic = topics[(topicCursor + i) % topics.length];
         const plan = topic?.esm.next(now);

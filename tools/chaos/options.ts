@@ -22,8 +22,6 @@ export interface ChaosOptions {
   readonly batchSize: number;
   /** Partitions of each consumer's topic. @default 4 */
   readonly partitions: number;
-  /** Most partitions one delivery takes records from. @default 2 */
-  readonly partitionsPerBatch: number;
   /** Share of logical events a producer sends twice (same `data`, new `event_id`). @default 0.1 */
   readonly duplicateRate: number;
   /** Share of deliveries whose worker is killed (SIGKILL) at a chosen step. @default 0.05 */
@@ -68,7 +66,6 @@ export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
   --workers <n>              worker processes (4)
   --batch-size <n>           most records per delivery (10)
   --partitions <n>           partitions per topic (4)
-  --partitions-per-batch <n> most partitions in one delivery (2)
   --duplicate-rate <p>       share of events a producer sends twice, new event_id (0.1)
   --kill-rate <p>            share of deliveries whose worker is SIGKILLed at a chosen step (0.05)
   --throttle-rate <p>        share of DynamoDB attempts throttled (0.02)
@@ -114,7 +111,6 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
       workers: { type: 'string' },
       'batch-size': { type: 'string' },
       partitions: { type: 'string' },
-      'partitions-per-batch': { type: 'string' },
       'duplicate-rate': { type: 'string' },
       'kill-rate': { type: 'string' },
       'throttle-rate': { type: 'string' },
@@ -155,7 +151,6 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
     workers: integer('--workers', values.workers, 4, 1, 64),
     batchSize: integer('--batch-size', values['batch-size'], 10, 1, 10_000),
     partitions: integer('--partitions', values.partitions, 4, 1, 256),
-    partitionsPerBatch: integer('--partitions-per-batch', values['partitions-per-batch'], 2, 1, 256),
     duplicateRate: rate('--duplicate-rate', values['duplicate-rate'], 0.1),
     killRate: rate('--kill-rate', values['kill-rate'], 0.05),
     throttleRate: rate('--throttle-rate', values['throttle-rate'], 0.02, 0.5),
