@@ -4,10 +4,12 @@
  * the batcher, the response reader, the retry and bisect planner), so the chaos run and the local
  * emulator cannot drift. This module only keeps the offsets: one batch in flight per partition,
  * partitions concurrently (taken round-robin), each partition's committed offset and planned
- * ranges. `npm run chaos -- --broker kafka` reads the real broker instead (`broker-source.ts`).
+ * ranges. `npm run chaos -- --broker kafka` reads the real broker through the emulator
+ * (`tools/kafka/emulator.ts`) instead, with the same rules and {@link chaosMappingOverrides}.
  */
 import {
   type InvocationOutcome,
+  type MappingOverrides,
   type MappingSettings,
   mappingSettings,
   nextBatch,
@@ -77,19 +79,34 @@ interface PartitionState {
  * s.retryAttempts; // -1
  * ```
  */
-export function chaosMappingSettings(
-  consumer: string,
-  topic: string,
-  o: { readonly batchSize: number; readonly reportBatchItemFailures: boolean; readonly timeoutMs: number },
-): MappingSettings {
-  return mappingSettings({ service: consumer, topics: [topic] }, topic, {
+export function chaosMappingSettings(consumer: string, topic: string, o: ChaosMappingRun): MappingSettings {
+  return mappingSettings({ service: consumer, topics: [topic] }, topic, chaosMappingOverrides(o));
+}
+
+/** What a chaos run sets of a mapping. */
+export interface ChaosMappingRun {
+  readonly batchSize: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly timeoutMs: number;
+}
+
+/**
+ * The overrides of {@link chaosMappingSettings}, for the emulator of `--broker kafka`.
+ *
+ * @example
+ * ```ts
+ * new EventSourceMappingEmulator({ ..., settings: chaosMappingOverrides({ batchSize: 10, reportBatchItemFailures: true, timeoutMs: 4000 }) });
+ * ```
+ */
+export function chaosMappingOverrides(o: ChaosMappingRun): MappingOverrides {
+  return {
     batchSize: o.batchSize,
     maxBatchingWindowMs: 0,
     retryAttempts: -1,
     maxRecordAgeSeconds: -1,
     reportBatchItemFailures: o.reportBatchItemFailures,
     timeoutMs: o.timeoutMs,
-  });
+  };
 }
 
 /**

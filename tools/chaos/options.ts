@@ -55,6 +55,13 @@ export interface ChaosOptions {
   readonly json: string;
   /** Keep the engine's files and the worker logs after the run. @default false */
   readonly keep: boolean;
+  /**
+   * Where the records come from: `memory` (the in-memory record source, no broker) or `kafka` (the
+   * local Apache Kafka broker read by the event source mapping emulator). @default 'memory'
+   */
+  readonly broker: 'memory' | 'kafka';
+  /** With `--broker kafka`: broker restarts (SIGTERM, started again on its port and log dir). @default 2 */
+  readonly brokerRestarts: number;
   /** The consumers to drive. @default both */
   readonly consumers: readonly ChaosConsumerName[];
 }
@@ -78,6 +85,8 @@ export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
   --lease-margin-ms <ms>     IDEMPOTENCY_LEASE_MARGIN_MS (250)
   --skew-ms <ms>             largest clock offset of a skewed worker, < 1000 (400)
   --poison <n>               poison records per consumer (6)
+  --broker <memory|kafka>    records in memory, or on the local Kafka broker via the emulator (memory)
+  --broker-restarts <n>      with --broker kafka: broker stopped and started on its log dir (2)
   --consumers <list>         spellchecker,essay-lifecycle (both)
   --seed <n>                 seed of the plan (1)
   --json <path>              JSON report path (.local/chaos/report.json)
@@ -124,6 +133,8 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
       'skew-ms': { type: 'string' },
       poison: { type: 'string' },
       consumers: { type: 'string' },
+      broker: { type: 'string' },
+      'broker-restarts': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
       keep: { type: 'boolean' },
@@ -144,6 +155,10 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
       );
     }
     if (!chosen.includes(match)) chosen.push(match);
+  }
+  const broker = values.broker ?? 'memory';
+  if (broker !== 'memory' && broker !== 'kafka') {
+    throw new TypeError(`--broker must be memory or kafka, got ${JSON.stringify(broker)}.`);
   }
   if (chosen.length === 0) throw new TypeError('--consumers must name at least one consumer.');
   return {
@@ -166,6 +181,8 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
     seed: integer('--seed', values.seed, 1, 0, 2 ** 32 - 1),
     json: values.json ?? '.local/chaos/report.json',
     keep: values.keep ?? false,
+    broker,
+    brokerRestarts: integer('--broker-restarts', values['broker-restarts'], 2, 0, 100),
     consumers: chosen,
   };
 }
