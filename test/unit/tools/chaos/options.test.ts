@@ -14,6 +14,6 @@ describe('parseChaosArgs --broker', () => {
 
   it('rejects another broker and a negative restart count, naming the flag', () => {
     expect(() => parseChaosArgs(['--broker', 'redpanda'])).toThrow(/--broker must be memory or kafka/);
-    expect(() => parseChaosArgs(['--broker-restarts', '-1'])).toThrow(/--broker-restarts must be an integer/);
+    expect(() => parseChaosArgs(['--broker-restarts=-1'])).toThrow(/--broker-restarts must be an integer/);
   });
 });
