@@ -16,6 +16,7 @@ import {
   type PlannedRange,
   type SettlePlan,
   settle,
+  takePlanned,
 } from '../kafka/esm-rules';
 
 /** One invocation the mapping wants to make: offsets `[from, to)` of one partition. */
@@ -198,12 +199,8 @@ export class InMemoryMapping {
       const decision = nextBatch(buffered, this.settings, now, limit);
       if (decision.kind !== 'invoke') continue;
       const to = from + decision.count;
-      if (head) {
-        p.queue.shift();
-        // The payload cap may cut a planned range: the rest stays planned.
-        if (to < head.to) p.queue.unshift({ from: to, to: head.to, attempts: head.attempts });
-      }
-      const range: PlannedRange = { from, to, attempts: head?.attempts ?? 0 };
+      const { range, queue } = takePlanned(p.queue, from, to);
+      p.queue = queue;
       p.inFlight = true;
       this.cursor = (p.partition + 1) % count;
       const delivery: Delivery = {

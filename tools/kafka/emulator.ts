@@ -25,6 +25,7 @@ import {
   payloadBytes,
   type SettlePlan,
   settle,
+  takePlanned,
 } from './esm-rules';
 
 /** One invocation as the emulator reports it. */
@@ -250,16 +251,10 @@ export class EventSourceMappingEmulator {
     }
     const first = p.buffer[0];
     if (!first) return;
-    let range: PlannedRange = head ?? { from: first.offset, to: first.offset, attempts: 0 };
     const records = p.buffer.slice(0, decision.count);
     const last = records[records.length - 1] ?? first;
-    if (head) {
-      p.queue.shift();
-      // The payload cap may cut a planned range: the rest stays planned.
-      if (last.offset + 1 < head.to)
-        p.queue.unshift({ from: last.offset + 1, to: head.to, attempts: head.attempts });
-    }
-    range = { from: first.offset, to: last.offset + 1, attempts: range.attempts };
+    const { range, queue } = takePlanned(p.queue, first.offset, last.offset + 1);
+    p.queue = queue;
     p.inFlight = true;
     void this.deliver(p, range, records);
   }

@@ -62,6 +62,26 @@ async function setup(label: string, partitions = 2) {
   };
 }
 
+/** Another worker holds the record's key with a long lease: its delivery fails as retryable. */
+async function holdKey(idempotencyTable: string, value: Buffer | undefined) {
+  const idem = new Idempotency({ service: 'spellchecker', tableName: idempotencyTable });
+  const held = idem.keyFor(decodeEvent(value ?? Buffer.alloc(0)));
+  await raw.send(
+    new PutItemCommand({
+      TableName: idempotencyTable,
+      Item: {
+        id: { S: held.id },
+        payload_hash: { S: held.payloadHash },
+        status: { S: 'processing' },
+        owner: { S: 'another-worker' },
+        lease_expires_at: { N: String(Date.now() + 600_000) },
+        expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+      },
+    }),
+  );
+  return held;
+}
+
 /** End offsets (next offset) per partition of what was produced. */
 function ends(landed: readonly { partition: number; offset: number }[]): Map<number, number> {
   const out = new Map<number, number>();
@@ -157,21 +177,7 @@ describe('event source mapping emulator on a real broker', () => {
     const t = await setup('partial', 1);
     const values = [0, 1, 2, 3, 4].map((i) => request(`p-${i}`));
     // Offset 2's key is held by another worker with a long lease: a retryable failure at offset 2.
-    const idem = new Idempotency({ service: 'spellchecker', tableName: t.idempotencyTable });
-    const held = idem.keyFor(decodeEvent(values[2] ?? Buffer.alloc(0)));
-    await raw.send(
-      new PutItemCommand({
-        TableName: t.idempotencyTable,
-        Item: {
-          id: { S: held.id },
-          payload_hash: { S: held.payloadHash },
-          status: { S: 'processing' },
-          owner: { S: 'another-worker' },
-          lease_expires_at: { N: String(Date.now() + 600_000) },
-          expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
-        },
-      }),
-    );
+    const held = await holdKey(t.idempotencyTable, values[2]);
     const landed = await produce(
       kafka.bootstrapServers,
       t.topic,
@@ -374,21 +380,7 @@ describe('event source mapping emulator on a real broker', () => {
     const values = [0, 1, 2, 3].map((i) => request(`b-${i}`));
     // Offset 2's key is held by another worker: without partial batch responses its retryable
     // failure fails the whole batch (a function error).
-    const idem = new Idempotency({ service: 'spellchecker', tableName: t.idempotencyTable });
-    const held = idem.keyFor(decodeEvent(values[2] ?? Buffer.alloc(0)));
-    await raw.send(
-      new PutItemCommand({
-        TableName: t.idempotencyTable,
-        Item: {
-          id: { S: held.id },
-          payload_hash: { S: held.payloadHash },
-          status: { S: 'processing' },
-          owner: { S: 'another-worker' },
-          lease_expires_at: { N: String(Date.now() + 600_000) },
-          expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
-        },
-      }),
-    );
+    await holdKey(t.idempotencyTable, values[2]);
     const landed = await produce(
       kafka.bootstrapServers,
       t.topic,
