@@ -1,6 +1,7 @@
 /**
  * `npm run chaos`: many worker processes run the real consumers against a file-backed DynamoDB
- * Local while the driver plays Kafka's event source mapping and breaks things (killed workers at
+ * Local while the driver plays Kafka's event source mapping (over records in memory, or the local
+ * broker with `--broker kafka`) and breaks things (killed workers at
  * every step, an engine restart, throttling, lost responses, short leases, skewed clocks, poison
  * records). Then it counts lost and duplicated effects against an independent ledger, prints the
  * report, writes it as JSON, and exits non-zero on any lost event, stuck record, unexplained
@@ -10,6 +11,7 @@
  * ```sh
  * npm run chaos                                   # CI-sized (about two minutes on 2 cores)
  * npm run chaos -- --events 100000 --json full.json
+ * npm run chaos -- --broker kafka               # the same faults over the local Kafka broker, restarted twice
  * ```
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -7,16 +7,21 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
 import { mskEvent, type RecordSpec } from '../../scripts/lib/msk-events';
+import { type KafkaBroker, startKafka } from '../kafka/broker';
+import { type ConsumedRecord, ensureTopics, produceMany } from '../kafka/client';
+import { EventSourceMappingEmulator } from '../kafka/emulator';
+import { type InvocationOutcome, payloadBytes } from '../kafka/esm-rules';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../testing/dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../testing/tables';
 import { auditConsumer, type ConsumerTally, emptyTally, readDeadLetters, readTables } from './audit';
 import { CHAOS_CONSUMER_SPECS, CHAOS_TABLES } from './consumers';
-import { type DeliveryPlan, EventSourceMapping } from './esm';
+import { chaosMappingOverrides, type Delivery, InMemoryMapping } from './esm';
 import { NetworkGate } from './gate';
 import type { ChaosConsumerName, ChaosOptions } from './options';
 import { WorkerPool } from './pool';
@@ -62,7 +67,7 @@ interface ConsumerState {
 
 interface TopicState {
   readonly log: TopicLog;
-  readonly esm: EventSourceMapping;
+  readonly esm: InMemoryMapping;
   readonly consumer: ConsumerState;
 }
 
@@ -131,12 +136,21 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     return {
       log: t,
       consumer,
-      esm: new EventSourceMapping({
+      esm: new InMemoryMapping({
+        consumer: t.consumer,
         topic: t.topic,
         partitionLengths: t.partitions.map((p) => p.length),
+        recordBytes: (partition, offset) => {
+          const value = t.partitions[partition]?.[offset]?.value ?? '';
+          return payloadBytes({
+            key: null,
+            value: Buffer.alloc(Math.floor((value.length * 3) / 4)),
+            headers: [],
+          });
+        },
         batchSize: options.batchSize,
-        partitionsPerBatch: options.partitionsPerBatch,
-        partialBatchResponse: CHAOS_CONSUMER_SPECS[t.consumer].partialBatchResponse,
+        reportBatchItemFailures: CHAOS_CONSUMER_SPECS[t.consumer].partialBatchResponse,
+        timeoutMs: options.timeoutMs,
       }),
     };
   });
@@ -286,33 +300,47 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     }
   };
 
-  const dispatch = (topic: TopicState, plan: DeliveryPlan): void => {
+  /**
+   * One invocation on the pool: `event` is the broker's (as the emulator builds it) or, without
+   * one, built from the in-memory log; `consumed` are the broker's records, checked against the log.
+   */
+  const deliver = async (
+    topic: TopicState,
+    plan: Pick<Delivery, 'partition' | 'from' | 'to' | 'attempt'>,
+    event?: unknown,
+    consumed?: readonly ConsumedRecord[],
+  ): Promise<InvocationOutcome> => {
+    while (pool.idle === 0) await pool.waitForChange(50);
     const state = topic.consumer;
     const specs: RecordSpec[] = [];
     const records: JobRecord[] = [];
-    for (const slice of plan.slices) {
-      const partition = topic.log.partitions[slice.partition] ?? [];
-      for (let offset = slice.from; offset < slice.to; offset++) {
-        const r = partition[offset];
-        if (!r) continue;
-        specs.push({
-          topic: topic.log.topic,
-          partition: slice.partition,
-          offset,
-          rawBase64: r.value,
-          timestamp: r.timestamp,
-        });
-        records.push({
-          coordinates: `${topic.log.topic}-${slice.partition}@${offset}`,
-          logicalId: r.logicalId,
-          eventId: r.eventId,
-          businessId: businessOf.get(r.logicalId),
-        });
-        state.tally.deliveredByLogical.set(
-          r.logicalId,
-          (state.tally.deliveredByLogical.get(r.logicalId) ?? 0) + 1,
+    const partition = topic.log.partitions[plan.partition] ?? [];
+    for (let offset = plan.from; offset < plan.to; offset++) {
+      const r = partition[offset];
+      if (!r) continue;
+      const read = consumed?.[offset - plan.from];
+      if (consumed && (read?.offset !== offset || read.value?.toString('base64') !== r.value)) {
+        anomalies.push(
+          `${topic.log.topic}-${plan.partition}@${offset}: the broker's record is not the one produced`,
         );
       }
+      specs.push({
+        topic: topic.log.topic,
+        partition: plan.partition,
+        offset,
+        rawBase64: r.value,
+        timestamp: r.timestamp,
+      });
+      records.push({
+        coordinates: `${topic.log.topic}-${plan.partition}@${offset}`,
+        logicalId: r.logicalId,
+        eventId: r.eventId,
+        businessId: businessOf.get(r.logicalId),
+      });
+      state.tally.deliveredByLogical.set(
+        r.logicalId,
+        (state.tally.deliveredByLogical.get(r.logicalId) ?? 0) + 1,
+      );
     }
     state.tally.deliveries += 1;
     state.tally.recordsDelivered += records.length;
@@ -320,19 +348,20 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     const job: Job = {
       deliveryId: `${state.name}-${++deliverySeq}`,
       consumer: state.name,
-      event: mskEvent(specs),
+      event: (event as Job['event'] | undefined) ?? mskEvent(specs),
       records,
       deadline: Date.now() + options.timeoutMs,
       faults,
     };
     const dispatchedAt = Date.now();
-    const task = pool.run(job).then((outcome) => {
-      const now = Date.now();
+    return pool.run(job).then((outcome): InvocationOutcome => {
       journal({
         delivery: job.deliveryId,
         pid: outcome.pid,
         topic: topic.log.topic,
-        slices: plan.slices,
+        partition: plan.partition,
+        from: plan.from,
+        to: plan.to,
         attempt: plan.attempt,
         dispatchedAt,
         faults: { kill: faults.kill, storm: faults.storm, slow: faults.slowEffectMs !== undefined },
@@ -350,18 +379,12 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
           const name = m.outcome.error.split(':')[0] ?? 'Error';
           state.tally.metrics[`threw:${name}`] = (state.tally.metrics[`threw:${name}`] ?? 0) + 1;
         }
-        const settled = topic.esm.settle(
-          plan,
-          m.outcome.kind === 'returned'
-            ? { kind: 'returned', batchItemFailures: m.outcome.batchItemFailures }
-            : { kind: 'threw' },
-          now,
-        );
-        anomalies.push(...settled.anomalies);
         if (faults.storm && Object.keys(m.stats.faults).some((k) => k === `storm:${faults.storm?.target}`)) {
           state.stormQueue.push(state.stormQueue.shift() ?? 'claim');
         }
-        return;
+        return m.outcome.kind === 'returned'
+          ? { kind: 'returned', response: { batchItemFailures: m.outcome.batchItemFailures } }
+          : { kind: 'error', reason: 'threw', message: m.outcome.error };
       }
       const box = outcome.blackBox;
       if (box) {
@@ -382,20 +405,104 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
           `worker ${outcome.pid} died without a black box in delivery ${job.deliveryId} (signal ${outcome.signal}, code ${outcome.code}): ${outcome.stderr.trim().split('\n').slice(-3).join(' | ')}`,
         );
       }
-      topic.esm.settle(plan, { kind: 'died' }, now);
+      return {
+        kind: 'error',
+        reason: outcome.blackBox?.point === 'timeout' ? 'timeout' : 'crashed',
+        message: `worker ${outcome.pid} died`,
+      };
+    });
+  };
+
+  const dispatch = (topic: TopicState, plan: Delivery): void => {
+    const task = deliver(topic, plan).then((outcome) => {
+      const now = Date.now();
+      anomalies.push(...topic.esm.settle(plan, outcome, now, now).anomalies);
     });
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   };
+
+  // With --broker kafka: the topics on a real broker, read by one emulator per consumer and topic,
+  // invoking through the pool (so every fault above still applies), restarted mid-run.
+  let kafka: KafkaBroker | undefined;
+  const emulators = new Map<TopicState, EventSourceMappingEmulator>();
+  const brokerDownMs: number[] = [];
+  const restartAt = Array.from(
+    { length: options.broker === 'kafka' ? options.brokerRestarts : 0 },
+    (_, i) => (i + 1) / (options.brokerRestarts + 1) - 0.1 / (options.brokerRestarts + 1),
+  );
+  let brokerRestart: Promise<void> | undefined;
+  if (options.broker === 'kafka') {
+    const broker = await startKafka({ dir: join(runDir, 'kafka') });
+    kafka = broker;
+    log(
+      `chaos: Kafka broker on ${broker.bootstrapServers} (pid ${broker.pid}, started in ${broker.startMs} ms)`,
+    );
+    await ensureTopics(
+      broker.bootstrapServers,
+      topics.map((t) => t.log.topic),
+      options.partitions,
+    );
+    const t0 = Date.now();
+    for (const t of topics) {
+      await produceMany(
+        broker.bootstrapServers,
+        t.log.topic,
+        t.log.partitions.flatMap((records, partition) =>
+          records.map((r) => ({ value: Buffer.from(r.value, 'base64'), partition })),
+        ),
+      );
+    }
+    log(`chaos: ${totalRecords} records produced in ${Date.now() - t0} ms`);
+    for (const t of topics) {
+      const emulator = new EventSourceMappingEmulator({
+        bootstrapServers: broker.bootstrapServers,
+        manifest: { service: t.consumer.name, topics: [t.log.topic] },
+        topic: t.log.topic,
+        settings: chaosMappingOverrides({
+          batchSize: options.batchSize,
+          reportBatchItemFailures: CHAOS_CONSUMER_SPECS[t.consumer.name].partialBatchResponse,
+          timeoutMs: options.timeoutMs,
+        }),
+        onFailure: pathToFileURL(join(runDir, 'esm-on-failure.jsonl')).href,
+        invoke: (request) => deliver(t, request, request.event, request.records),
+        onBatch: (line) => journal({ esm: line }),
+        onFunctionLog: (line) => journal({ esmLog: line }),
+      });
+      emulators.set(t, emulator);
+      await emulator.start();
+    }
+  }
+  const restartBroker = async (broker: KafkaBroker): Promise<void> => {
+    const t0 = Date.now();
+    log(`chaos: broker restart: pid ${broker.pid} stopped, started again on its port and log dir`);
+    journal({ broker: 'stop' });
+    await broker.restart();
+    journal({ broker: 'started', pid: broker.pid });
+    brokerDownMs.push(Date.now() - t0);
+    log(`chaos: broker back after ${Date.now() - t0} ms (pid ${broker.pid})`);
+  };
+  const committedRecords = (): number =>
+    kafka
+      ? [...emulators.values()].reduce((s, e) => s + e.committedRecords, 0)
+      : topics.reduce((s, t) => s + t.esm.committedRecords, 0);
+  // On the broker: done once the group's committed offsets (acknowledged by the broker) reach the ends.
+  const allDone = (): boolean =>
+    kafka
+      ? topics.every((t) => {
+          const offsets = emulators.get(t)?.committedOffsets() ?? new Map<number, number>();
+          return t.log.partitions.every((r, p) => r.length === 0 || (offsets.get(p) ?? -1) >= r.length);
+        })
+      : topics.every((t) => t.esm.done);
 
   // The event source mappings at work.
   let lastCommitted = -1;
   let lastProgressAt = Date.now();
   let lastLogAt = Date.now();
   let aborted = false;
-  while (!topics.every((t) => t.esm.done)) {
+  while (!allDone()) {
     const now = Date.now();
-    const committed = topics.reduce((s, t) => s + t.esm.committedRecords, 0);
+    const committed = committedRecords();
     if (committed !== lastCommitted) {
       lastCommitted = committed;
       lastProgressAt = now;
@@ -410,6 +517,17 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         outage = undefined;
       });
     }
+    if (
+      kafka &&
+      brokerRestart === undefined &&
+      restartAt.length > 0 &&
+      committed / totalRecords >= (restartAt[0] ?? 1)
+    ) {
+      restartAt.shift();
+      brokerRestart = restartBroker(kafka).finally(() => {
+        brokerRestart = undefined;
+      });
+    }
     if (now - lastLogAt > 5000) {
       lastLogAt = now;
       const kills = [...consumers.values()].reduce(
@@ -417,11 +535,15 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         0,
       );
       log(
-        `chaos: ${committed}/${totalRecords} records committed, ${deliverySeq} deliveries, ${kills} workers killed, ${pool.spawns} spawned, ${downMs.length} engine restarts`,
+        `chaos: ${committed}/${totalRecords} records committed, ${deliverySeq} deliveries, ${kills} workers killed, ${pool.spawns} spawned, ${downMs.length} engine restarts${kafka ? `, ${brokerDownMs.length} broker restarts` : ''}`,
       );
     }
+    if (kafka) {
+      await sleep(100);
+      continue;
+    }
     while (pool.idle > 0) {
-      let picked: { topic: TopicState; plan: DeliveryPlan } | undefined;
+      let picked: { topic: TopicState; plan: Delivery } | undefined;
       for (let i = 0; i < topics.length && !picked; i++) {
         const topic = topics[(topicCursor + i) % topics.length];
         const plan = topic?.esm.next(now);
@@ -441,6 +563,25 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   }
   await Promise.all([...inFlight]);
   if (outage) await outage;
+  if (brokerRestart) await brokerRestart;
+  let discarded = 0;
+  for (const e of emulators.values()) {
+    await e.drain(10_000);
+    discarded += e.discarded;
+    await e.stop();
+  }
+  if (discarded > 0) anomalies.push(`${discarded} records went to the mapping's on-failure destination`);
+  const brokerFigures = kafka
+    ? {
+        kind: 'kafka' as const,
+        restarts: brokerDownMs.length,
+        downMs: brokerDownMs,
+        startMs: kafka.startMs,
+        rssMb: kafka.rssMb(),
+        delivered: [...emulators.values()].reduce((s, e) => s + e.delivered, 0),
+      }
+    : undefined;
+  await kafka?.stop();
   await pool.close();
   const drainedAt = Date.now();
   log(`chaos: drained in ${((drainedAt - started) / 1000).toFixed(1)} s; auditing`);
@@ -476,6 +617,13 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     anomalies,
   };
   const checks = verdict(figures, options);
+  if (brokerFigures) {
+    checks.push({
+      name: 'run: the Kafka broker restarted mid-run',
+      ok: brokerFigures.restarts === options.brokerRestarts,
+      detail: `${brokerFigures.restarts} of ${options.brokerRestarts} broker restarts (back after ${brokerFigures.downMs.join(', ') || '-'} ms)`,
+    });
+  }
   const ok = checks.every((c) => c.ok);
   admin.destroy();
   gate.close();
@@ -498,6 +646,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       startupMsMax: percentile(pool.startupMs, 100),
     },
     engine: { restarts: downMs.length, downMs },
+    ...(brokerFigures ? { broker: brokerFigures } : {}),
     figures,
     checks,
     ok,

@@ -1,69 +1,57 @@
 /**
- * The event source mapping as the chaos driver plays it, without any I/O: which offsets go into
- * the next delivery, and where each partition resumes after the delivery returns, throws, or its
- * worker dies. Lambda's Kafka ESM semantics (DESIGN.md §2):
- * - within a partition, records go out in offset order and one delivery at a time;
- * - partitions run concurrently; one delivery may carry several partitions;
- * - an error (or a dead worker) delivers the same offsets again;
- * - with `ReportBatchItemFailures`, each partition resumes from the first failed offset reported.
+ * The in-memory record source of the default chaos run: each topic's records sit in memory (no
+ * broker), and the event source mapping's rules are the emulator's own (`tools/kafka/esm-rules.ts`:
+ * the batcher, the response reader, the retry and bisect planner), so the chaos run and the local
+ * emulator cannot drift. This module only keeps the offsets: one batch in flight per partition,
+ * partitions concurrently (taken round-robin), each partition's committed offset and planned
+ * ranges. `npm run chaos -- --broker kafka` reads the real broker through the emulator
+ * (`tools/kafka/emulator.ts`) instead, with the same rules and {@link chaosMappingOverrides}.
  */
+import {
+  type InvocationOutcome,
+  type MappingOverrides,
+  type MappingSettings,
+  mappingSettings,
+  nextBatch,
+  type PlannedRange,
+  type SettlePlan,
+  settle,
+  takePlanned,
+} from '../kafka/esm-rules';
 
-/** Offsets `[from, to)` of one partition in a delivery. */
-export interface Slice {
+/** One invocation the mapping wants to make: offsets `[from, to)` of one partition. */
+export interface Delivery {
+  readonly id: number;
+  readonly topic: string;
   readonly partition: number;
   readonly from: number;
   readonly to: number;
-}
-
-/** One invocation the mapping wants to make. */
-export interface DeliveryPlan {
-  readonly id: number;
-  readonly topic: string;
-  readonly slices: readonly Slice[];
-  /** 1 on a first try; n when a partition of this delivery failed n - 1 times in a row. */
+  /** 1 on a first try; n when these records failed n - 1 times in a row. */
   readonly attempt: number;
+  readonly range: PlannedRange;
 }
-
-/** What came back from an invocation, as the event source mapping sees it. */
-export type DeliveryResult =
-  | {
-      readonly kind: 'returned';
-      /** The partial batch response's failures (ignored without `ReportBatchItemFailures`). */
-      readonly batchItemFailures: readonly {
-        readonly itemIdentifier: { readonly partition: string; readonly offset: number };
-      }[];
-    }
-  | { readonly kind: 'threw' }
-  | { readonly kind: 'died' };
 
 /** What settling a delivery did. */
 export interface SettleOutcome {
-  /** Records committed by this delivery. */
-  readonly committed: number;
-  /** Slices that will be delivered again, from their first uncommitted offset. */
-  readonly retried: readonly Slice[];
-  /** Responses the mapping could not honour as they were (they are logged, and judged by the audit). */
+  readonly plan: SettlePlan;
+  /** Responses the mapping could not honour as they were (logged, and judged by the audit). */
   readonly anomalies: readonly string[];
 }
 
-/** Options of {@link EventSourceMapping}. */
-export interface EventSourceMappingOptions {
+/** Options of {@link InMemoryMapping}. */
+export interface InMemoryMappingOptions {
+  readonly consumer: string;
   readonly topic: string;
   /** Records in each partition, indexed by partition number. */
   readonly partitionLengths: readonly number[];
-  /** Most records in one delivery. */
+  /** `payloadBytes` of a record, for the payload cap. @default 1024 */
+  readonly recordBytes?: (partition: number, offset: number) => number;
   readonly batchSize: number;
-  /** Most partitions in one delivery. */
-  readonly partitionsPerBatch: number;
-  /** `ReportBatchItemFailures` on the mapping. */
-  readonly partialBatchResponse: boolean;
+  readonly reportBatchItemFailures: boolean;
+  readonly timeoutMs: number;
   /**
-   * Wait before a partition is delivered again after `failures` failures in a row.
-   * @default 100 ms doubling, at most 1000 ms
-   */
-  readonly backoffMs?: (failures: number) => number;
-  /**
-   * Failures in a row after which a partition is abandoned (its remaining records are lost).
+   * Failures in a row after which a partition is abandoned (its remaining records are lost): the
+   * chaos run's stall guard, not a rule of the mapping (the run retries without limit).
    * @default 2000
    */
   readonly maxFailures?: number;
@@ -73,6 +61,7 @@ interface PartitionState {
   readonly partition: number;
   readonly length: number;
   committed: number;
+  queue: PlannedRange[];
   inFlight: boolean;
   failures: number;
   readyAt: number;
@@ -80,38 +69,75 @@ interface PartitionState {
 }
 
 /**
- * The offset bookkeeping of one topic's event source mapping.
+ * The chaos run's settings of a mapping: the construct's (`TRIGGER_DEFAULTS`, through
+ * `mappingSettings`) with the run's batch size, timeout and partial batch response, no batching
+ * window (every record is there from the start) and retries without limit (a chaos run may fail a
+ * batch many times; nothing may be discarded).
  *
  * @example
  * ```ts
- * const esm = new EventSourceMapping({ topic: 't', partitionLengths: [30, 30], batchSize: 10, partitionsPerBatch: 2, partialBatchResponse: true });
- * const plan = esm.next(Date.now());
- * if (plan) esm.settle(plan, { kind: 'returned', batchItemFailures: [] }, Date.now());
+ * const s = chaosMappingSettings('spellchecker', 't', { batchSize: 10, reportBatchItemFailures: true, timeoutMs: 4000 });
+ * s.retryAttempts; // -1
  * ```
  */
-export class EventSourceMapping {
+export function chaosMappingSettings(consumer: string, topic: string, o: ChaosMappingRun): MappingSettings {
+  return mappingSettings({ service: consumer, topics: [topic] }, topic, chaosMappingOverrides(o));
+}
+
+/** What a chaos run sets of a mapping. */
+export interface ChaosMappingRun {
+  readonly batchSize: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly timeoutMs: number;
+}
+
+/**
+ * The overrides of {@link chaosMappingSettings}, for the emulator of `--broker kafka`.
+ *
+ * @example
+ * ```ts
+ * new EventSourceMappingEmulator({ ..., settings: chaosMappingOverrides({ batchSize: 10, reportBatchItemFailures: true, timeoutMs: 4000 }) });
+ * ```
+ */
+export function chaosMappingOverrides(o: ChaosMappingRun): MappingOverrides {
+  return {
+    batchSize: o.batchSize,
+    maxBatchingWindowMs: 0,
+    retryAttempts: -1,
+    maxRecordAgeSeconds: -1,
+    reportBatchItemFailures: o.reportBatchItemFailures,
+    timeoutMs: o.timeoutMs,
+  };
+}
+
+/**
+ * The offsets of one topic's mapping over records held in memory, with the emulator's rules.
+ *
+ * @example
+ * ```ts
+ * const esm = new InMemoryMapping({ consumer: 'c', topic: 't', partitionLengths: [30, 30], batchSize: 10, reportBatchItemFailures: true, timeoutMs: 4000 });
+ * const d = esm.next(Date.now());
+ * if (d) esm.settle(d, { kind: 'returned', response: { batchItemFailures: [] } }, Date.now(), Date.now());
+ * ```
+ */
+export class InMemoryMapping {
   readonly topic: string;
+  readonly settings: MappingSettings;
   private readonly partitions: PartitionState[];
-  private readonly options: EventSourceMappingOptions;
-  private readonly inFlight = new Map<number, DeliveryPlan>();
+  private readonly options: InMemoryMappingOptions;
+  private readonly inFlight = new Map<number, Delivery>();
   private nextId = 1;
   private cursor = 0;
 
-  constructor(options: EventSourceMappingOptions) {
-    for (const [name, value] of [
-      ['batchSize', options.batchSize],
-      ['partitionsPerBatch', options.partitionsPerBatch],
-    ] as const) {
-      if (!Number.isInteger(value) || value < 1) {
-        throw new TypeError(`Option ${name} must be an integer >= 1, got ${value}.`);
-      }
-    }
+  constructor(options: InMemoryMappingOptions) {
     this.topic = options.topic;
     this.options = options;
+    this.settings = chaosMappingSettings(options.consumer, options.topic, options);
     this.partitions = options.partitionLengths.map((length, partition) => ({
       partition,
       length,
       committed: 0,
+      queue: [],
       inFlight: false,
       failures: 0,
       readyAt: 0,
@@ -122,11 +148,6 @@ export class EventSourceMapping {
   /** `true` when every partition is committed to its end (or abandoned) and nothing is in flight. */
   get done(): boolean {
     return this.inFlight.size === 0 && this.partitions.every((p) => p.abandoned || p.committed >= p.length);
-  }
-
-  /** Deliveries in flight. */
-  get deliveriesInFlight(): number {
-    return this.inFlight.size;
   }
 
   /** Partitions given up after too many failures in a row. */
@@ -155,104 +176,91 @@ export class EventSourceMapping {
   }
 
   /**
-   * The next delivery: up to `partitionsPerBatch` idle partitions with records and no backoff
-   * pending (taken round-robin), each contributing its next offsets in order. Marks them in flight.
+   * The next delivery: the next idle partition (round-robin) with records and no backoff pending,
+   * its batch chosen by `nextBatch` (a planned range first: a retry or a bisected half).
    */
-  next(now: number): DeliveryPlan | undefined {
-    const ready: PartitionState[] = [];
+  next(now: number): Delivery | undefined {
     const count = this.partitions.length;
-    for (let i = 0; i < count && ready.length < this.options.partitionsPerBatch; i++) {
+    for (let i = 0; i < count; i++) {
       const p = this.partitions[(this.cursor + i) % count];
       if (!p || p.inFlight || p.abandoned || p.committed >= p.length || p.readyAt > now) continue;
-      ready.push(p);
-    }
-    if (ready.length === 0) return undefined;
-    this.cursor = ((ready[ready.length - 1]?.partition ?? 0) + 1) % count;
-    const perSlice = Math.max(1, Math.ceil(this.options.batchSize / ready.length));
-    let budget = this.options.batchSize;
-    const slices: Slice[] = [];
-    for (const p of ready) {
-      const take = Math.min(perSlice, budget, p.length - p.committed);
-      if (take <= 0) continue;
-      slices.push({ partition: p.partition, from: p.committed, to: p.committed + take });
-      budget -= take;
+      const head = p.queue[0];
+      const from = head ? head.from : p.committed;
+      const limit = head ? head.to - head.from : undefined;
+      const buffered = [];
+      const end = Math.min(p.length, from + this.settings.batchSize);
+      for (let offset = from; offset < end; offset++) {
+        buffered.push({
+          offset,
+          bytes: this.options.recordBytes?.(p.partition, offset) ?? 1024,
+          receivedAt: 0,
+        });
+      }
+      const decision = nextBatch(buffered, this.settings, now, limit);
+      if (decision.kind !== 'invoke') continue;
+      const to = from + decision.count;
+      const { range, queue } = takePlanned(p.queue, from, to);
+      p.queue = queue;
       p.inFlight = true;
+      this.cursor = (p.partition + 1) % count;
+      const delivery: Delivery = {
+        id: this.nextId++,
+        topic: this.topic,
+        partition: p.partition,
+        from,
+        to,
+        attempt: p.failures + 1,
+        range,
+      };
+      this.inFlight.set(delivery.id, delivery);
+      return delivery;
     }
-    const attempt = 1 + Math.max(...ready.map((p) => p.failures));
-    const plan: DeliveryPlan = { id: this.nextId++, topic: this.topic, slices, attempt };
-    this.inFlight.set(plan.id, plan);
-    return plan;
+    return undefined;
   }
 
-  /** Applies an invocation's result: advances, or schedules the offsets to be delivered again. */
-  settle(plan: DeliveryPlan, result: DeliveryResult, now: number): SettleOutcome {
-    if (!this.inFlight.delete(plan.id)) {
-      throw new Error(`Delivery ${plan.id} of ${this.topic} is not in flight (settled twice?).`);
+  /** Applies an invocation's outcome with the emulator's planner (`settle` of `esm-rules.ts`). */
+  settle(
+    delivery: Delivery,
+    outcome: InvocationOutcome,
+    now: number,
+    oldestTimestamp: number,
+  ): SettleOutcome {
+    if (!this.inFlight.delete(delivery.id)) {
+      throw new Error(`Delivery ${delivery.id} of ${this.topic} is not in flight (settled twice?).`);
     }
+    const p = this.state(delivery.partition);
     const anomalies: string[] = [];
-    const resumeAt = new Map<number, number>();
-    if (result.kind === 'returned') {
-      const failures = result.batchItemFailures;
-      if (!this.options.partialBatchResponse) {
-        if (failures.length > 0) {
-          anomalies.push(
-            `delivery ${plan.id}: the handler returned ${failures.length} batchItemFailures but the mapping has no ReportBatchItemFailures; ignored, as Lambda does`,
-          );
-        }
-      } else {
-        for (const failure of failures) {
-          const partition = this.partitionOf(failure.itemIdentifier.partition);
-          const slice = plan.slices.find((s) => s.partition === partition);
-          const offset = failure.itemIdentifier.offset;
-          if (!slice || !Number.isInteger(offset) || offset < slice.from || offset >= slice.to) {
-            anomalies.push(
-              `delivery ${plan.id}: batchItemFailure ${failure.itemIdentifier.partition}@${offset} is not an offset of this delivery; the whole delivery is retried`,
-            );
-            for (const s of plan.slices) resumeAt.set(s.partition, s.from);
-            break;
-          }
-          resumeAt.set(partition, Math.min(resumeAt.get(partition) ?? offset, offset));
-        }
+    if (outcome.kind === 'returned' && !this.settings.reportBatchItemFailures) {
+      const failures = (outcome.response as { batchItemFailures?: unknown } | undefined)?.batchItemFailures;
+      if (Array.isArray(failures) && failures.length > 0) {
+        anomalies.push(
+          `delivery ${delivery.id}: the handler returned ${failures.length} batchItemFailures but the mapping has no ReportBatchItemFailures; ignored, as Lambda does`,
+        );
       }
-    } else {
-      for (const s of plan.slices) resumeAt.set(s.partition, s.from);
     }
-
-    let committed = 0;
-    const retried: Slice[] = [];
-    for (const slice of plan.slices) {
-      const p = this.state(slice.partition);
-      p.inFlight = false;
-      const resume = resumeAt.get(slice.partition);
-      if (resume === undefined) {
-        committed += slice.to - p.committed;
-        p.committed = slice.to;
-        p.failures = 0;
-        p.readyAt = now;
-        continue;
-      }
-      committed += resume - p.committed;
-      const progressed = resume > p.committed;
-      p.committed = resume;
-      p.failures = progressed ? 1 : p.failures + 1;
-      p.readyAt = now + this.backoff(p.failures);
-      if (p.failures >= (this.options.maxFailures ?? 2000)) p.abandoned = true;
-      retried.push({ partition: slice.partition, from: resume, to: slice.to });
+    const plan = settle({ ...delivery.range, partition: p.partition }, p.queue, outcome, this.settings, {
+      now,
+      oldestTimestamp,
+    });
+    if (plan.reason?.startsWith('invalid partial batch response')) {
+      anomalies.push(`delivery ${delivery.id}: ${plan.reason}; the whole batch is retried`);
     }
-    return { committed, retried, anomalies };
-  }
-
-  private backoff(failures: number): number {
-    return this.options.backoffMs
-      ? this.options.backoffMs(failures)
-      : Math.min(1000, 100 * 2 ** Math.max(0, failures - 1));
-  }
-
-  private partitionOf(name: string): number {
-    const prefix = `${this.topic}-`;
-    if (!name.startsWith(prefix)) return -1;
-    const n = Number(name.slice(prefix.length));
-    return Number.isInteger(n) ? n : -1;
+    if (plan.discard) {
+      // Retries are unlimited and records never age out in a chaos run: a discard is a defect.
+      anomalies.push(
+        `delivery ${delivery.id}: records ${plan.discard.from}..${plan.discard.to - 1} discarded (${plan.discard.condition})`,
+      );
+    }
+    const commitTo = plan.discard ? plan.discard.to : plan.commit;
+    const progressed = commitTo !== undefined && commitTo > p.committed;
+    if (commitTo !== undefined) p.committed = Math.max(p.committed, commitTo);
+    p.queue = [...plan.queue];
+    p.inFlight = false;
+    p.readyAt = now + plan.delayMs;
+    if (plan.outcome === 'success' || plan.outcome === 'discarded') p.failures = 0;
+    else p.failures = progressed ? 1 : p.failures + 1;
+    if (p.failures >= (this.options.maxFailures ?? 2000)) p.abandoned = true;
+    return { plan, anomalies };
   }
 
   private state(partition: number): PartitionState {

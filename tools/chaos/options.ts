@@ -22,8 +22,6 @@ export interface ChaosOptions {
   readonly batchSize: number;
   /** Partitions of each consumer's topic. @default 4 */
   readonly partitions: number;
-  /** Most partitions one delivery takes records from. @default 2 */
-  readonly partitionsPerBatch: number;
   /** Share of logical events a producer sends twice (same `data`, new `event_id`). @default 0.1 */
   readonly duplicateRate: number;
   /** Share of deliveries whose worker is killed (SIGKILL) at a chosen step. @default 0.05 */
@@ -57,6 +55,13 @@ export interface ChaosOptions {
   readonly json: string;
   /** Keep the engine's files and the worker logs after the run. @default false */
   readonly keep: boolean;
+  /**
+   * Where the records come from: `memory` (the in-memory record source, no broker) or `kafka` (the
+   * local Apache Kafka broker read by the event source mapping emulator). @default 'memory'
+   */
+  readonly broker: 'memory' | 'kafka';
+  /** With `--broker kafka`: broker restarts (SIGTERM, started again on its port and log dir). @default 2 */
+  readonly brokerRestarts: number;
   /** The consumers to drive. @default both */
   readonly consumers: readonly ChaosConsumerName[];
 }
@@ -68,7 +73,6 @@ export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
   --workers <n>              worker processes (4)
   --batch-size <n>           most records per delivery (10)
   --partitions <n>           partitions per topic (4)
-  --partitions-per-batch <n> most partitions in one delivery (2)
   --duplicate-rate <p>       share of events a producer sends twice, new event_id (0.1)
   --kill-rate <p>            share of deliveries whose worker is SIGKILLed at a chosen step (0.05)
   --throttle-rate <p>        share of DynamoDB attempts throttled (0.02)
@@ -81,6 +85,8 @@ export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
   --lease-margin-ms <ms>     IDEMPOTENCY_LEASE_MARGIN_MS (250)
   --skew-ms <ms>             largest clock offset of a skewed worker, < 1000 (400)
   --poison <n>               poison records per consumer (6)
+  --broker <memory|kafka>    records in memory, or on the local Kafka broker via the emulator (memory)
+  --broker-restarts <n>      with --broker kafka: broker stopped and started on its log dir (2)
   --consumers <list>         spellchecker,essay-lifecycle (both)
   --seed <n>                 seed of the plan (1)
   --json <path>              JSON report path (.local/chaos/report.json)
@@ -114,7 +120,6 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
       workers: { type: 'string' },
       'batch-size': { type: 'string' },
       partitions: { type: 'string' },
-      'partitions-per-batch': { type: 'string' },
       'duplicate-rate': { type: 'string' },
       'kill-rate': { type: 'string' },
       'throttle-rate': { type: 'string' },
@@ -128,6 +133,8 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
       'skew-ms': { type: 'string' },
       poison: { type: 'string' },
       consumers: { type: 'string' },
+      broker: { type: 'string' },
+      'broker-restarts': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
       keep: { type: 'boolean' },
@@ -149,13 +156,16 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
     }
     if (!chosen.includes(match)) chosen.push(match);
   }
+  const broker = values.broker ?? 'memory';
+  if (broker !== 'memory' && broker !== 'kafka') {
+    throw new TypeError(`--broker must be memory or kafka, got ${JSON.stringify(broker)}.`);
+  }
   if (chosen.length === 0) throw new TypeError('--consumers must name at least one consumer.');
   return {
     events: integer('--events', values.events, 2000, 1, 10_000_000),
     workers: integer('--workers', values.workers, 4, 1, 64),
     batchSize: integer('--batch-size', values['batch-size'], 10, 1, 10_000),
     partitions: integer('--partitions', values.partitions, 4, 1, 256),
-    partitionsPerBatch: integer('--partitions-per-batch', values['partitions-per-batch'], 2, 1, 256),
     duplicateRate: rate('--duplicate-rate', values['duplicate-rate'], 0.1),
     killRate: rate('--kill-rate', values['kill-rate'], 0.05),
     throttleRate: rate('--throttle-rate', values['throttle-rate'], 0.02, 0.5),
@@ -171,6 +181,8 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions {
     seed: integer('--seed', values.seed, 1, 0, 2 ** 32 - 1),
     json: values.json ?? '.local/chaos/report.json',
     keep: values.keep ?? false,
+    broker,
+    brokerRestarts: integer('--broker-restarts', values['broker-restarts'], 2, 0, 100),
     consumers: chosen,
   };
 }

@@ -337,6 +337,15 @@ export interface ChaosReport {
     readonly startupMsMax: number | undefined;
   };
   readonly engine: { readonly restarts: number; readonly downMs: readonly number[] };
+  /** With `--broker kafka`: the local broker's restarts, start time and memory, records delivered by the emulator. */
+  readonly broker?: {
+    readonly kind: 'kafka';
+    readonly restarts: number;
+    readonly downMs: readonly number[];
+    readonly startMs: number;
+    readonly rssMb: number | undefined;
+    readonly delivered: number;
+  };
   readonly figures: ChaosFigures;
   readonly checks: readonly Check[];
   readonly ok: boolean;
@@ -360,6 +369,12 @@ export function formatReport(report: ChaosReport): string {
   lines.push(
     `  wall time ${(report.durationMs / 1000).toFixed(1)} s; ${report.workers.spawns} worker processes started (startup p50 ${report.workers.startupMsP50 ?? '-'} ms); DynamoDB Local restarted ${report.engine.restarts}x (down ${report.engine.downMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || '-'})`,
   );
+  if (report.broker) {
+    const b = report.broker;
+    lines.push(
+      `  records on the local Kafka broker through the emulator (started in ${b.startMs} ms, ${b.rssMb ?? '-'} MB resident); broker restarted ${b.restarts}x (back after ${b.downMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || '-'}); ${b.delivered} records delivered`,
+    );
+  }
   for (const c of report.figures.consumers) {
     lines.push('');
     lines.push(

@@ -111,6 +111,47 @@ export async function produce(
 }
 
 /**
+ * Produces many records to a topic in sends of `chunk` records each (acks from all in-sync
+ * replicas), in order: records of one partition land in the order given. For bulk loads (the
+ * chaos run's topics), where {@link produce}'s per-record offsets are not needed.
+ *
+ * @example
+ * ```ts
+ * await produceMany('127.0.0.1:9092', 'orders', [{ value: Buffer.from('{}'), partition: 0 }]);
+ * ```
+ */
+export async function produceMany(
+  bootstrapServers: string,
+  topic: string,
+  records: readonly RecordToProduce[],
+  chunk = 500,
+): Promise<void> {
+  const producer = new Producer({
+    clientId: CLIENT_ID,
+    bootstrapBrokers: brokers(bootstrapServers),
+    retries: 10,
+  });
+  try {
+    for (let i = 0; i < records.length; i += chunk) {
+      await producer.send({
+        acks: -1,
+        messages: records.slice(i, i + chunk).map((record) => ({
+          topic,
+          ...(record.key !== undefined ? { key: bytes(record.key) } : {}),
+          ...(record.value !== null ? { value: record.value } : {}),
+          headers: new Map(
+            Object.entries(record.headers ?? {}).map(([name, value]) => [Buffer.from(name), bytes(value)]),
+          ),
+          ...(record.partition !== undefined ? { partition: record.partition } : {}),
+        })),
+      });
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+/**
  * Creates topics that do not exist yet (replication factor 1, for the single local broker).
  *
  * @example

@@ -25,6 +25,7 @@ import {
   payloadBytes,
   type SettlePlan,
   settle,
+  takePlanned,
 } from './esm-rules';
 
 /** One invocation as the emulator reports it. */
@@ -50,10 +51,15 @@ export interface EmulatorOptions {
   readonly bootstrapServers: string;
   readonly manifest: Pick<ConsumerManifest, 'service' | 'topics'>;
   readonly topic: string;
-  /** Path of the function's bundle (`index.js`). */
-  readonly bundle: string;
+  /** Path of the function's bundle (`index.js`); needed unless {@link EmulatorOptions.invoke} is given. */
+  readonly bundle?: string;
   /** The function's environment (`functionEnv`). */
-  readonly env: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Invokes the function in place of the emulator's bundle workers (the chaos run's worker pool,
+   * which injects its faults and enforces the timeout itself). Gets the event as the ESM builds it.
+   */
+  readonly invoke?: (batch: InvokeRequest) => Promise<InvocationOutcome>;
   /** Settings over `TRIGGER_DEFAULTS`. */
   readonly settings?: MappingOverrides;
   /** On-failure destination: `file://` (JSON Lines) or an SQS queue URL. */
@@ -73,6 +79,19 @@ export interface EmulatorOptions {
   readonly eventSourceArn?: string;
   /** Memory size reported in the context. @default TRIGGER_DEFAULTS.memorySize */
   readonly memoryMb?: number;
+}
+
+/** One invocation handed to {@link EmulatorOptions.invoke}. */
+export interface InvokeRequest {
+  readonly partition: number;
+  /** Offsets `[from, to)`. */
+  readonly from: number;
+  readonly to: number;
+  /** 1 on a first try. */
+  readonly attempt: number;
+  readonly records: readonly ConsumedRecord[];
+  /** The event as the ESM builds it. */
+  readonly event: unknown;
 }
 
 interface Buffered extends ConsumedRecord {
@@ -144,6 +163,9 @@ export class EventSourceMappingEmulator {
   constructor(options: EmulatorOptions) {
     this.options = options;
     this.settings = mappingSettings(options.manifest, options.topic, options.settings);
+    if (!options.invoke && options.bundle === undefined) {
+      throw new TypeError('EventSourceMappingEmulator needs a bundle (or an invoke function).');
+    }
   }
 
   /** Joins the group and starts delivering. */
@@ -229,16 +251,10 @@ export class EventSourceMappingEmulator {
     }
     const first = p.buffer[0];
     if (!first) return;
-    let range: PlannedRange = head ?? { from: first.offset, to: first.offset, attempts: 0 };
     const records = p.buffer.slice(0, decision.count);
     const last = records[records.length - 1] ?? first;
-    if (head) {
-      p.queue.shift();
-      // The payload cap may cut a planned range: the rest stays planned.
-      if (last.offset + 1 < head.to)
-        p.queue.unshift({ from: last.offset + 1, to: head.to, attempts: head.attempts });
-    }
-    range = { from: first.offset, to: last.offset + 1, attempts: range.attempts };
+    const { range, queue } = takePlanned(p.queue, first.offset, last.offset + 1);
+    p.queue = queue;
     p.inFlight = true;
     void this.deliver(p, range, records);
   }
@@ -343,7 +359,7 @@ export class EventSourceMappingEmulator {
       (w) => !w.busy && w.process.exitCode === null && w.process.signalCode === null,
     );
     if (idle) return idle;
-    const child = fork(WORKER, [this.options.bundle], {
+    const child = fork(WORKER, [this.options.bundle ?? ''], {
       env: { ...this.options.env },
       execArgv: ['--no-warnings'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -364,6 +380,17 @@ export class EventSourceMappingEmulator {
     range: PlannedRange,
     records: readonly Buffered[],
   ): Promise<{ outcome: InvocationOutcome; counts: Record<string, number> }> {
+    if (this.options.invoke) {
+      const request: InvokeRequest = {
+        partition,
+        from: range.from,
+        to: range.to,
+        attempt: range.attempts + 1,
+        records,
+        event: this.event(records),
+      };
+      return this.options.invoke(request).then((outcome) => ({ outcome, counts: {} }));
+    }
     const worker = this.worker();
     worker.busy = true;
     const id = ++this.invocations;

@@ -214,6 +214,31 @@ export function nextBatch(
   return { kind: 'wait', untilMs: closesAt };
 }
 
+/**
+ * The range of the next invocation of a partition, `[from, to)` as the batcher cut it, and the
+ * planned ranges left: a planned range (a retry, a bisected half) heads the queue and lends the
+ * batch its attempts; when the payload cap cut it short, its rest stays planned.
+ *
+ * @example
+ * ```ts
+ * takePlanned([{ from: 0, to: 10, attempts: 2 }], 0, 6);
+ * // { range: { from: 0, to: 6, attempts: 2 }, queue: [{ from: 6, to: 10, attempts: 2 }] }
+ * ```
+ */
+export function takePlanned(
+  queue: readonly PlannedRange[],
+  from: number,
+  to: number,
+): { readonly range: PlannedRange; readonly queue: PlannedRange[] } {
+  const [head, ...rest] = queue;
+  if (!head) return { range: { from, to, attempts: 0 }, queue: [] };
+  const range = { from, to, attempts: head.attempts };
+  return {
+    range,
+    queue: to < head.to ? [{ from: to, to: head.to, attempts: head.attempts }, ...rest] : rest,
+  };
+}
+
 /** How the mapping reads what the function returned. */
 export type ResponseVerdict =
   | { readonly kind: 'success' }

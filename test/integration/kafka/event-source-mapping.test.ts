@@ -12,14 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EVENT_TYPES } from '../../../scripts/lib/local';
-import { envelope } from '../../../scripts/lib/msk-events';
+import { envelope, mskEvent } from '../../../scripts/lib/msk-events';
 import { mskEventRecords } from '../../../scripts/produce';
-import { decodeEvent, ENV, Idempotency } from '../../../shared/internal';
+import { decodeEvent, ENV, FileDeadLetterSink, Idempotency, PermanentError } from '../../../shared/internal';
 import type { KafkaBroker } from '../../../tools/kafka/broker';
 import { ensureTopics, openGroupReader, produce, type RecordToProduce } from '../../../tools/kafka/client';
 import { ensureIdempotencyTable, scanAll } from '../../../tools/testing/tables';
+import { createSpellchecker, testConsumerConfig } from '../../helpers/consumers';
 import { clients, freshConsumerTable, freshIdempotencyTable, testEndpoint } from '../../helpers/dynamo';
 import { spellcheckerMapping, startTestKafka, testTopic } from '../../helpers/kafka';
+import { runScript } from '../scripts/run-script';
 
 jest.setTimeout(120_000);
 
@@ -58,6 +60,26 @@ async function setup(label: string, partitions = 2) {
     deadLetterFile: join(dir, `${label}-dead-letters.jsonl`),
     onFailureFile: join(dir, `${label}-on-failure.jsonl`),
   };
+}
+
+/** Another worker holds the record's key with a long lease: its delivery fails as retryable. */
+async function holdKey(idempotencyTable: string, value: Buffer | undefined) {
+  const idem = new Idempotency({ service: 'spellchecker', tableName: idempotencyTable });
+  const held = idem.keyFor(decodeEvent(value ?? Buffer.alloc(0)));
+  await raw.send(
+    new PutItemCommand({
+      TableName: idempotencyTable,
+      Item: {
+        id: { S: held.id },
+        payload_hash: { S: held.payloadHash },
+        status: { S: 'processing' },
+        owner: { S: 'another-worker' },
+        lease_expires_at: { N: String(Date.now() + 600_000) },
+        expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+      },
+    }),
+  );
+  return held;
 }
 
 /** End offsets (next offset) per partition of what was produced. */
@@ -155,21 +177,7 @@ describe('event source mapping emulator on a real broker', () => {
     const t = await setup('partial', 1);
     const values = [0, 1, 2, 3, 4].map((i) => request(`p-${i}`));
     // Offset 2's key is held by another worker with a long lease: a retryable failure at offset 2.
-    const idem = new Idempotency({ service: 'spellchecker', tableName: t.idempotencyTable });
-    const held = idem.keyFor(decodeEvent(values[2] ?? Buffer.alloc(0)));
-    await raw.send(
-      new PutItemCommand({
-        TableName: t.idempotencyTable,
-        Item: {
-          id: { S: held.id },
-          payload_hash: { S: held.payloadHash },
-          status: { S: 'processing' },
-          owner: { S: 'another-worker' },
-          lease_expires_at: { N: String(Date.now() + 600_000) },
-          expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
-        },
-      }),
-    );
+    const held = await holdKey(t.idempotencyTable, values[2]);
     const landed = await produce(
       kafka.bootstrapServers,
       t.topic,
@@ -332,6 +340,153 @@ describe('event source mapping emulator on a real broker', () => {
       const items = await scanAll(doc, t.spellcheckTable);
       expect(items).toHaveLength(1);
       expect(JSON.stringify(items[0])).toContain('after');
+    } finally {
+      await esm.stop();
+    }
+  });
+
+  it('starts a new group AT_TIMESTAMP: only records stamped at or after the timestamp are delivered', async () => {
+    const t = await setup('at-timestamp', 1);
+    const before = await produce(kafka.bootstrapServers, t.topic, [
+      { value: request('ts-before-0'), partition: 0 },
+      { value: request('ts-before-1'), partition: 0 },
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    const from = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
+    const after = await produce(kafka.bootstrapServers, t.topic, [
+      { value: request('ts-after-0'), partition: 0 },
+      { value: request('ts-after-1'), partition: 0 },
+    ]);
+    const { esm, lines } = await spellcheckerMapping({
+      kafka,
+      endpoint: testEndpoint(),
+      ...t,
+      settings: { startingPosition: 'AT_TIMESTAMP', startingPositionTimestampMs: from },
+    });
+    try {
+      expect(await esm.waitCommitted(ends([...before, ...after]))).toBe(true);
+      const essays = (await scanAll(doc, t.spellcheckTable)).map((i) => JSON.stringify(i));
+      expect(essays).toHaveLength(2);
+      expect(essays.every((e) => e.includes('ts-after-'))).toBe(true);
+      expect(Math.min(...lines.map((l) => l.from))).toBe(2);
+    } finally {
+      await esm.stop();
+    }
+  });
+
+  it('bisects a batch that failed as a whole down to the failing record, which alone goes to the on-failure destination', async () => {
+    const t = await setup('bisect', 1);
+    const values = [0, 1, 2, 3].map((i) => request(`b-${i}`));
+    // Offset 2's key is held by another worker: without partial batch responses its retryable
+    // failure fails the whole batch (a function error).
+    await holdKey(t.idempotencyTable, values[2]);
+    const landed = await produce(
+      kafka.bootstrapServers,
+      t.topic,
+      values.map((value) => ({ value, partition: 0 })),
+    );
+    const { esm, lines } = await spellcheckerMapping({
+      kafka,
+      endpoint: testEndpoint(),
+      ...t,
+      env: { KAFKA_PARTIAL_BATCH_RESPONSE: 'false' },
+      settings: { retryAttempts: 2, bisectBatchOnError: true, batchSize: 4, maxBatchingWindowMs: 1000 },
+    });
+    try {
+      expect(await esm.waitCommitted(ends(landed))).toBe(true);
+      const ranges = lines.map((l) => `${l.from}-${l.to}:${l.outcome}`);
+      // [0,4) fails; its halves [0,2) succeed and [2,4) fail; [2,3) is retried until discarded, [3,4) succeeds.
+      expect(ranges[0]).toBe('0-3:failed');
+      expect(ranges).toContain('0-1:success');
+      expect(ranges).toContain('2-3:failed');
+      expect(ranges).toContain('2-2:discarded');
+      expect(ranges).toContain('3-3:success');
+      expect(lines.filter((l) => l.outcome === 'discarded')).toHaveLength(1);
+      expect(await scanAll(doc, t.spellcheckTable)).toHaveLength(3);
+      const documents = readFileSync(t.onFailureFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(documents).toHaveLength(1);
+      expect(documents[0]?.KafkaBatchInfo.recordsInfo[`${t.topic}-0`]).toMatchObject({
+        firstRecordOffset: '2',
+        lastRecordOffset: '2',
+      });
+      expect(documents[0]?.requestContext.condition).toBe('RetryAttemptsExhausted');
+    } finally {
+      await esm.stop();
+    }
+  });
+
+  it('redrives a fixed poison record to its topic with npm run dead-letters --target produce: consumed once, the dead letter removed', async () => {
+    const t = await setup('redrive', 1);
+    // The dead letter: the real spellchecker failed the record permanently (a bug, fixed since).
+    const buggy = clients();
+    buggy.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TableName?: string };
+        if (
+          /^Put(Item)?Command$/.test(String(context.commandName)) &&
+          input.TableName === t.spellcheckTable
+        ) {
+          throw new PermanentError('speller dictionary not loaded (a bug, fixed since)');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'speller-bug' },
+    );
+    const handler = createSpellchecker(
+      { ...testConsumerConfig(t.idempotencyTable), spellcheckTableName: t.spellcheckTable },
+      { client: buggy.doc, deadLetter: new FileDeadLetterSink(t.deadLetterFile) },
+    );
+    const report = await handler.process(
+      mskEvent([
+        {
+          topic: t.topic,
+          partition: 0,
+          offset: 0,
+          key: 'essay-r',
+          value: request('fixed'),
+        },
+      ]),
+    );
+    buggy.doc.destroy();
+    buggy.raw.destroy();
+    expect(report.records.map((r) => r.status)).toEqual(['failed']);
+
+    const redrive = await runScript(
+      'dead-letters',
+      [
+        'redrive',
+        '--all',
+        '--file',
+        t.deadLetterFile,
+        '--table',
+        t.idempotencyTable,
+        '--dynamodb-endpoint',
+        testEndpoint(),
+        '--target',
+        'produce',
+        '--bootstrap-servers',
+        kafka.bootstrapServers,
+      ],
+      {},
+    );
+    expect(redrive.code).toBe(0);
+    expect(redrive.stdout).toMatch(new RegExp(`produced to ${t.topic.replace(/\./g, '\\.')}`));
+    expect(readFileSync(t.deadLetterFile, 'utf8').trim()).toBe('');
+
+    // The emulator reads the redriven record from the topic; the bundled consumer effects it once.
+    const { esm, lines } = await spellcheckerMapping({ kafka, endpoint: testEndpoint(), ...t });
+    try {
+      expect(await esm.waitCommitted(new Map([[0, 1]]))).toBe(true);
+      const items = await scanAll(doc, t.spellcheckTable);
+      expect(items).toHaveLength(1);
+      expect(JSON.stringify(items[0])).toContain('fixed');
+      expect(sum(lines, 'processed')).toBe(1);
+      const idem = await scanAll(doc, t.idempotencyTable);
+      expect(idem.map((r) => r.status)).toEqual(['completed']);
     } finally {
       await esm.stop();
     }

@@ -1,129 +1,105 @@
-import { type DeliveryPlan, EventSourceMapping } from '../../../../tools/chaos/esm';
+import { type Delivery, InMemoryMapping } from '../../../../tools/chaos/esm';
 
-/** The chaos driver's event source mapping: offsets, retries and resume points, without I/O. */
+/**
+ * The default chaos run's in-memory record source: its offsets and planned ranges. The rules it
+ * applies (batcher, response reader, retry and bisect planner) are `tools/kafka/esm-rules.ts`'s,
+ * tested in `test/unit/tools/kafka/esm-rules.test.ts`.
+ */
 
-function mapping(partial: boolean, lengths: number[] = [25, 25], batchSize = 10, partitionsPerBatch = 1) {
-  return new EventSourceMapping({
+function mapping(partial: boolean, lengths: number[] = [25, 25], maxFailures?: number) {
+  return new InMemoryMapping({
+    consumer: 'c',
     topic: 't',
     partitionLengths: lengths,
-    batchSize,
-    partitionsPerBatch,
-    partialBatchResponse: partial,
-    backoffMs: (failures) => failures * 100,
+    batchSize: 10,
+    reportBatchItemFailures: partial,
+    timeoutMs: 4000,
+    ...(maxFailures !== undefined ? { maxFailures } : {}),
   });
 }
 
-function mustPlan(plan: DeliveryPlan | undefined): DeliveryPlan {
-  if (!plan) throw new Error('expected a delivery plan, got none');
-  return plan;
+function must(d: Delivery | undefined): Delivery {
+  if (!d) throw new Error('expected a delivery, got none');
+  return d;
 }
 
-describe('EventSourceMapping', () => {
+const ok = { kind: 'returned', response: undefined } as const;
+const threw = { kind: 'error', reason: 'threw', message: 'boom' } as const;
+
+describe('InMemoryMapping', () => {
   it('delivers each partition in offset order, one delivery in flight per partition', () => {
     const esm = mapping(false);
-    const first = mustPlan(esm.next(0));
-    const second = mustPlan(esm.next(0));
-    expect(first.slices).toEqual([{ partition: 0, from: 0, to: 10 }]);
-    expect(second.slices).toEqual([{ partition: 1, from: 0, to: 10 }]);
-    // Both partitions are in flight: nothing more to deliver until one settles.
+    const first = must(esm.next(0));
+    const second = must(esm.next(0));
+    expect([first.partition, first.from, first.to]).toEqual([0, 0, 10]);
+    expect([second.partition, second.from, second.to]).toEqual([1, 0, 10]);
     expect(esm.next(0)).toBeUndefined();
-    esm.settle(first, { kind: 'returned', batchItemFailures: [] }, 0);
-    expect(mustPlan(esm.next(0)).slices).toEqual([{ partition: 0, from: 10, to: 20 }]);
-  });
-
-  it('splits the batch size over the partitions of one delivery', () => {
-    const esm = mapping(true, [25, 25, 25], 10, 2);
-    const plan = mustPlan(esm.next(0));
-    expect(plan.slices).toEqual([
-      { partition: 0, from: 0, to: 5 },
-      { partition: 1, from: 0, to: 5 },
-    ]);
-  });
-
-  it('redelivers the same offsets after an error or a dead worker, after a growing backoff', () => {
-    const esm = mapping(false, [25]);
-    const plan = mustPlan(esm.next(0));
-    const died = esm.settle(plan, { kind: 'died' }, 1000);
-    expect(died).toMatchObject({ committed: 0, retried: [{ partition: 0, from: 0, to: 10 }] });
-    expect(esm.next(1050)).toBeUndefined(); // backoff: 100 ms after one failure
-    expect(esm.nextReadyAt(1050)).toBe(1100);
-    const again = mustPlan(esm.next(1100));
-    expect(again.slices).toEqual([{ partition: 0, from: 0, to: 10 }]);
-    expect(again.attempt).toBe(2);
-    esm.settle(again, { kind: 'threw' }, 2000);
-    expect(esm.next(2150)).toBeUndefined(); // 200 ms after two failures
-    expect(mustPlan(esm.next(2200)).attempt).toBe(3);
-  });
-
-  it('with ReportBatchItemFailures, resumes each partition from its first failed offset', () => {
-    const esm = mapping(true, [25, 25], 10, 2);
-    const plan = mustPlan(esm.next(0));
-    const outcome = esm.settle(
-      plan,
-      { kind: 'returned', batchItemFailures: [{ itemIdentifier: { partition: 't-1', offset: 3 } }] },
-      0,
-    );
-    expect(outcome.committed).toBe(5 + 3);
-    expect(esm.committed(0)).toBe(5);
-    expect(esm.committed(1)).toBe(3);
-    expect(outcome.retried).toEqual([{ partition: 1, from: 3, to: 5 }]);
-  });
-
-  it('without ReportBatchItemFailures, ignores a partial response as Lambda does, and says so', () => {
-    const esm = mapping(false, [25]);
-    const plan = mustPlan(esm.next(0));
-    const outcome = esm.settle(
-      plan,
-      { kind: 'returned', batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 4 } }] },
-      0,
-    );
+    esm.settle(first, ok, 0, 0);
     expect(esm.committed(0)).toBe(10);
-    expect(outcome.anomalies).toEqual([expect.stringContaining('no ReportBatchItemFailures')]);
+    const third = must(esm.next(0));
+    expect([third.partition, third.from, third.to]).toEqual([0, 10, 20]);
   });
 
-  it('retries the whole delivery when a reported failure is not one of its offsets', () => {
-    const esm = mapping(true, [25]);
-    const plan = mustPlan(esm.next(0));
-    const outcome = esm.settle(
-      plan,
-      { kind: 'returned', batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 12 } }] },
-      0,
-    );
+  it('retries without limit, bisecting a batch that failed as a whole, after the planner backoff', () => {
+    const esm = mapping(false, [25]);
+    const d = must(esm.next(0));
+    const { plan } = esm.settle(d, threw, 1000, 0);
+    expect(plan.outcome).toBe('failed');
     expect(esm.committed(0)).toBe(0);
-    expect(outcome.anomalies).toEqual([expect.stringContaining('t-0@12 is not an offset of this delivery')]);
+    expect(esm.next(1000 + plan.delayMs - 1)).toBeUndefined();
+    expect(esm.nextReadyAt(1000)).toBe(1000 + plan.delayMs);
+    const half = must(esm.next(1000 + plan.delayMs));
+    expect([half.from, half.to, half.attempt]).toEqual([0, 5, 2]);
+    esm.settle(half, ok, 2000, 0);
+    const other = must(esm.next(2000));
+    expect([other.from, other.to]).toEqual([5, 10]);
+    esm.settle(other, ok, 2000, 0);
+    expect(esm.committed(0)).toBe(10);
+    expect([must(esm.next(2000)).from]).toEqual([10]);
   });
 
-  it('is done only when every partition is committed to its end and nothing is in flight', () => {
-    const esm = mapping(true, [3, 0], 10);
-    expect(esm.done).toBe(false);
-    const plan = mustPlan(esm.next(0));
-    expect(esm.next(0)).toBeUndefined(); // the empty partition has nothing to deliver
-    expect(esm.done).toBe(false);
-    esm.settle(plan, { kind: 'returned', batchItemFailures: [] }, 0);
-    expect(esm.done).toBe(true);
-    expect(esm.committedRecords).toBe(3);
+  it('with ReportBatchItemFailures, commits up to the first reported offset and resumes there', () => {
+    const esm = mapping(true, [25]);
+    const d = must(esm.next(0));
+    const response = { batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 7 } }] };
+    const { plan, anomalies } = esm.settle(d, { kind: 'returned', response }, 0, 0);
+    expect(plan.outcome).toBe('partial');
+    expect(anomalies).toEqual([]);
+    expect(esm.committed(0)).toBe(7);
+    const again = must(esm.next(10_000));
+    expect([again.from, again.to]).toEqual([7, 10]);
   });
 
-  it('refuses to settle a delivery twice', () => {
-    const esm = mapping(true, [5]);
-    const plan = mustPlan(esm.next(0));
-    esm.settle(plan, { kind: 'returned', batchItemFailures: [] }, 0);
-    expect(() => esm.settle(plan, { kind: 'returned', batchItemFailures: [] }, 0)).toThrow(/settled twice/);
+  it('reports an item failure outside the batch as an anomaly and retries the whole batch', () => {
+    const esm = mapping(true, [25]);
+    const d = must(esm.next(0));
+    const response = { batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 99 } }] };
+    const { anomalies } = esm.settle(d, { kind: 'returned', response }, 0, 0);
+    expect(anomalies).toHaveLength(1);
+    expect(esm.committed(0)).toBe(0);
   });
 
-  it('abandons a partition after too many failures in a row', () => {
-    const esm = new EventSourceMapping({
-      topic: 't',
-      partitionLengths: [5],
-      batchSize: 5,
-      partitionsPerBatch: 1,
-      partialBatchResponse: false,
-      backoffMs: () => 0,
-      maxFailures: 2,
-    });
-    esm.settle(mustPlan(esm.next(0)), { kind: 'died' }, 0);
-    esm.settle(mustPlan(esm.next(0)), { kind: 'died' }, 0);
+  it('flags item failures returned to a mapping without ReportBatchItemFailures, and commits', () => {
+    const esm = mapping(false, [25]);
+    const d = must(esm.next(0));
+    const response = { batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 3 } }] };
+    const { anomalies } = esm.settle(d, { kind: 'returned', response }, 0, 0);
+    expect(anomalies).toHaveLength(1);
+    expect(esm.committed(0)).toBe(10);
+  });
+
+  it('abandons a partition after maxFailures failures in a row and is then done', () => {
+    const esm = mapping(false, [1], 3);
+    for (let i = 0; i < 3; i++) esm.settle(must(esm.next(i * 100_000)), threw, i * 100_000, 0);
     expect(esm.abandoned).toEqual([0]);
+    expect(esm.done).toBe(true);
+  });
+
+  it('is done once every record is committed', () => {
+    const esm = mapping(false, [10, 0]);
+    expect(esm.done).toBe(false);
+    esm.settle(must(esm.next(0)), ok, 0, 0);
+    expect(esm.committedRecords).toBe(10);
     expect(esm.done).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import {
   readResponse,
   type SettleSettings,
   settle,
+  takePlanned,
 } from '../../../../tools/kafka/esm-rules';
 
 const manifest = { service: 'svc', topics: ['orders', 'refunds'] } as const;
@@ -227,5 +228,26 @@ describe('settle', () => {
     for (const reason of ['timeout', 'crashed'] as const) {
       expect(settle(range, [], { kind: 'error', reason, message: 'x' }, base, clock).commit).toBeUndefined();
     }
+  });
+});
+
+describe('takePlanned', () => {
+  it('reads on from the committed offset when nothing is planned', () => {
+    expect(takePlanned([], 5, 9)).toEqual({ range: { from: 5, to: 9, attempts: 0 }, queue: [] });
+  });
+
+  it('takes the planned head with its attempts, keeping the rest planned', () => {
+    const queue = [
+      { from: 0, to: 5, attempts: 1 },
+      { from: 5, to: 10, attempts: 1 },
+    ];
+    expect(takePlanned(queue, 0, 5)).toEqual({ range: { from: 0, to: 5, attempts: 1 }, queue: [queue[1]] });
+  });
+
+  it('keeps the rest of a planned range the payload cap cut short', () => {
+    expect(takePlanned([{ from: 0, to: 10, attempts: 3 }], 0, 4)).toEqual({
+      range: { from: 0, to: 4, attempts: 3 },
+      queue: [{ from: 4, to: 10, attempts: 3 }],
+    });
   });
 });
