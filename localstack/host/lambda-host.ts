@@ -25,6 +25,29 @@ import { dirname, join } from 'node:path';
 import { LocalStackInstallError } from './errors';
 import { CONSTRAINTS_FILE, LOCALSTACK_HOME_DIR, PROJECT_ROOT, shownPath, venvPython } from './paths';
 
+/**
+ * The LocalStack services the LocalStack variant of the stack needs: `cdklocal bootstrap` (S3,
+ * IAM, SSM, STS; its ECR repository is skipped, the free build has no ECR) and deploy (the
+ * template's tables, queue, bucket, alarms, log groups, roles and functions).
+ *
+ * @example
+ * ```ts
+ * await startLocalStack({ services: STACK_SERVICES });
+ * ```
+ */
+export const STACK_SERVICES = [
+  'cloudformation',
+  'dynamodb',
+  'sqs',
+  's3',
+  'cloudwatch',
+  'logs',
+  'iam',
+  'lambda',
+  'sts',
+  'ssm',
+] as const;
+
 /** The RIE's Go module and its pinned version (a pseudo-version: the module tags no releases the proxy serves). */
 export const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie';
 /**
