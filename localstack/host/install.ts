@@ -294,8 +294,10 @@ export const INSTALL_USAGE = `Usage: npm run localstack:install -- [--force]
 
 Installs LocalStack for host mode (no Docker) into .local/localstack/venv: localstack-core
 ${pinnedLocalStackVersion()} and the pins of localstack/host/requirements.txt, with the first Python >= 3.13
-found (LOCALSTACK_PYTHON, python3.13, ~/.pyenv/versions/3.13+, python3).
-Does nothing when the venv already holds these requirements; --force reinstalls.
+found (LOCALSTACK_PYTHON, python3.13, ~/.pyenv/versions/3.13+, python3). Then host-mode Lambda:
+the Runtime Interface Emulator (go install, Go 1.21+) and aws-lambda-ric (npm, a native build)
+into .local/lambda-host, the executor plugin and pytest into the venv.
+Does nothing when each is already there; --force reinstalls the venv.
 `;
 
 /**

@@ -141,7 +141,7 @@ function node24(): string {
 
 /**
  * Installs what {@link lambdaHostEnv} names and the executor plugin, each only when missing or
- * stale; `go` (any 1.22+) must be on the PATH for the RIE, a C/C++ toolchain with cmake and
+ * stale; `go` 1.21+ must be on the PATH for the RIE (an older one than the module's 1.26 fetches that toolchain from the Go proxy, `GOTOOLCHAIN=auto`), a C/C++ toolchain with cmake and
  * autotools for the runtime client.
  *
  * @example
@@ -275,7 +275,7 @@ async function runLogged(
   if (outcome !== undefined) {
     const tail = (readText(logFile) ?? '').split('\n').slice(-15).join('\n');
     const hint =
-      command === 'go' && outcome.includes('ENOENT') ? ' (install Go 1.22+ and put it on the PATH)' : '';
+      command === 'go' && outcome.includes('ENOENT') ? ' (install Go 1.21+ and put it on the PATH)' : '';
     throw new LocalStackInstallError(
       `\`${command} ${args.join(' ')}\` failed (${outcome})${hint}; full output: ${shownPath(logFile)}\n${tail}`,
     );
