@@ -3,9 +3,9 @@
 Started by server.ts as `<venv>/bin/python launch.py`, with stdin a pipe from the Node.js process:
 
 1. The parent's death stops LocalStack. A thread reads the pipe; end of file means the process
-   that started LocalStack is gone (however it died), and LocalStack gets a SIGTERM, which its own
-   handler turns into a clean shutdown. The pipe is moved off descriptor 0 (stdin becomes
-   /dev/null): a thread blocked in sys.stdin makes the interpreter abort at exit ("could not
+   that started LocalStack is gone (however it died), and LocalStack's process group (server.ts
+   starts it as a group leader) gets a SIGTERM, which LocalStack's own handler turns into a clean
+   shutdown. The pipe is moved off descriptor 0 (stdin becomes /dev/null): a thread blocked in sys.stdin makes the interpreter abort at exit ("could not
    acquire lock for <_io.BufferedReader name='<stdin>'> at interpreter shutdown").
 
 2. The gateway listens on the GATEWAY_LISTEN host only, and stops when asked. localstack-core
@@ -55,7 +55,12 @@ def _watch_parent() -> None:
             pass
     except OSError:
         pass
-    os.kill(os.getpid(), signal.SIGTERM)
+    # The whole group: LocalStack and what it started in it (the Lambda executor's RIE and
+    # Node.js processes, DynamoDB Local's JVM), each of which stops cleanly on SIGTERM.
+    if os.getpgid(0) == os.getpid():
+        os.killpg(os.getpid(), signal.SIGTERM)
+    else:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 threading.Thread(target=_watch_parent, name="watch-parent", daemon=True).start()

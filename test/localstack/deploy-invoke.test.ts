@@ -8,7 +8,7 @@
  * tables read back.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -72,6 +72,7 @@ const CONSUMERS = [
 ] as const;
 
 let localstack: LocalStack;
+let stopped = false;
 let env: NodeJS.ProcessEnv;
 let dynamodb: DynamoDBClient;
 let lambda: LambdaClient;
@@ -169,7 +170,7 @@ afterAll(async () => {
   dynamodb?.destroy();
   lambda?.destroy();
   sqs?.destroy();
-  await localstack?.stop();
+  if (!stopped) await localstack?.stop();
   process.stderr.write(`[localstack deploy-invoke] ${timings.join('; ')}\n`);
 });
 
@@ -311,4 +312,30 @@ describe('npm run localstack:invoke with the sample events, through the Lambda A
     for (const table of own)
       expect({ table, items: (await scanAll(table)).length > 0 }).toEqual({ table, items: true });
   });
+});
+
+/** The command lines of the processes in LocalStack's process group that run `program`. */
+function groupProcesses(pgid: number, program: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 5 of /proc/<pid>/stat (after the parenthesized name) is the process group.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (group === pgid && command.includes(program)) found.push(command);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+test("stopping LocalStack stops the functions' processes (the RIE and Node.js of each warm environment)", async () => {
+  expect(groupProcesses(localstack.pid, 'aws-lambda-rie').length).toBeGreaterThanOrEqual(CONSUMERS.length);
+  expect(groupProcesses(localstack.pid, 'aws-lambda-ric').length).toBeGreaterThanOrEqual(CONSUMERS.length);
+  stopped = true;
+  await localstack.stop();
+  expect(groupProcesses(localstack.pid, 'aws-lambda')).toEqual([]);
 });

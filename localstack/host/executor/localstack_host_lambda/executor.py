@@ -103,6 +103,23 @@ def rie_command(paths: dict[str, str], rie_port: int, api_port: int, handler: st
     ]
 
 
+def child_pids(pid: int) -> list[int]:
+    """The PIDs of a process's children (Linux /proc), e.g. the RIE's Node.js runtime: those of
+    every thread, since Go starts processes from any of its threads."""
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found.extend(int(child) for child in children.read().split())
+        except OSError:
+            pass
+    return found
+
+
 class HostRuntimeExecutor(RuntimeExecutor):
     """One execution environment: an RIE process (and its Node.js runtime) on loopback ports."""
 
@@ -137,7 +154,8 @@ class HostRuntimeExecutor(RuntimeExecutor):
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                # In LocalStack's process group (not a group of its own), so that whatever stops
+                # LocalStack's group (server.ts, launch.py) stops the RIE and Node.js too.
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
@@ -160,21 +178,19 @@ class HostRuntimeExecutor(RuntimeExecutor):
         process, self.process = self.process, None
         if process is None:
             return
-        for sig, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, None)):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                process.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        # Node.js, the RIE's child, shares its process group: nothing outlives the environment.
+        children = child_pids(process.pid)
+        # SIGTERM: the RIE stops its runtime and exits; SIGKILL for what is left after the grace.
+        process.terminate()
         try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+            process.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.log_path.unlink(missing_ok=True)
 
     def invoke(self, payload: dict[str, str]) -> InvocationResult:

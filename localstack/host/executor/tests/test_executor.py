@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from localstack.services.lambda_.invocation.runtime_executor import LambdaRuntimeException
 from localstack_host_lambda import HostRuntimeExecutorPlugin
-from localstack_host_lambda.executor import HostRuntimeExecutor, host_paths, is_error_payload
+from localstack_host_lambda.executor import HostRuntimeExecutor, child_pids, host_paths, is_error_payload
 
 HANDLER = """
 export const handler = async (event) => {
@@ -119,9 +119,13 @@ def test_listens_on_the_loopback_host_only_and_stop_ends_the_processes(executor)
     port = executor.rie_port
     assert listening_addresses(port) == ["0100007F"]
     pid = executor.process.pid
+    invoke(executor, {"n": 1})
+    runtime = child_pids(pid)
+    assert len(runtime) == 1
     executor.stop()
-    with pytest.raises(ProcessLookupError):
-        os.killpg(pid, 0)
+    for gone in [pid, *runtime]:
+        with pytest.raises(ProcessLookupError):
+            os.kill(gone, 0)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
