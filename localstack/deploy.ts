@@ -33,7 +33,9 @@ async function main(): Promise<number> {
     }
   }
   console.log(`\nDeployed to LocalStack at ${endpoint} (${region}). Outputs: ${DEFAULT_OUTPUTS_FILE}`);
-  console.log('Next: npm run localstack:invoke -- <essay-lifecycle|spellchecker> <msk-event.json>');
+  console.log(
+    'Next: npm run localstack:invoke -- <essay-lifecycle|spellchecker|essay-feedback> <msk-event.json>',
+  );
   return 0;
 }
 

@@ -50,7 +50,10 @@ export async function runUp(down: boolean, argv: readonly string[]): Promise<num
   process.stdout.write(
     'No Docker daemon answers (docker info failed): running LocalStack in host mode instead, in the foreground.\n',
   );
-  return runLocalStackHost(argv);
+  // What localstack:deploy needs, unless the user names the services.
+  return runLocalStackHost(
+    argv.some((arg) => arg.startsWith('--services') || arg === '--stack') ? argv : ['--stack', ...argv],
+  );
 }
 
 if (require.main === module) {

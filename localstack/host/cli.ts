@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { intFlag, runMain, UsageError, usageErrors } from '../../scripts/lib/cli';
 import { installLocalStack } from './install';
+import { STACK_SERVICES } from './lambda-host';
 import { LOCALSTACK_DIR, shownPath } from './paths';
 import { LOCALSTACK_AWS, logTail, startLocalStack } from './server';
 
@@ -18,12 +19,14 @@ import { LOCALSTACK_AWS, logTail, startLocalStack } from './server';
  * process.stdout.write(LOCALSTACK_HOST_USAGE);
  * ```
  */
-export const LOCALSTACK_HOST_USAGE = `Usage: npm run localstack:host -- [--port 4566] [--services s3,sqs] [--lazy]
+export const LOCALSTACK_HOST_USAGE = `Usage: npm run localstack:host -- [--port 4566] [--services s3,sqs | --stack] [--lazy]
 
 Runs LocalStack in the foreground on 127.0.0.1 without Docker (Ctrl-C stops it), from the venv
 npm run localstack:install makes (done first when needed; needs Python >= 3.13).
   --port      port on 127.0.0.1 (default 4566)
   --services  LocalStack services to start, comma-separated (default s3,sqs)
+  --stack     the services npm run localstack:deploy needs (${STACK_SERVICES.join(',')}),
+              Lambda functions run as host processes (what npm run localstack:up starts)
   --lazy      report ready before the services are loaded (each loads on its first request)
 State is in memory; the log and temporary files go to .local/localstack/port-<port>/.
 `;
@@ -45,6 +48,7 @@ export async function runLocalStackHost(argv: readonly string[]): Promise<number
         options: {
           port: { type: 'string' },
           services: { type: 'string' },
+          stack: { type: 'boolean' },
           lazy: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -55,7 +59,10 @@ export async function runLocalStackHost(argv: readonly string[]): Promise<number
     return 0;
   }
   const port = intFlag('--port', values.port, { min: 1, max: 65_535, fallback: 4566 });
-  const services = (values.services ?? 's3,sqs')
+  if (values.stack && values.services !== undefined) {
+    throw new UsageError('--stack and --services are exclusive: --stack names the services itself.');
+  }
+  const services = (values.stack ? STACK_SERVICES.join(',') : (values.services ?? 's3,sqs'))
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');

@@ -9,6 +9,7 @@ export {
   PythonNotFoundError,
 } from './errors';
 export { type InstallOptions, type InstallResult, installLocalStack, requirementsHash } from './install';
+export { EXECUTOR_DIR, LAMBDA_HOST_DIR, lambdaHostEnv, STACK_SERVICES } from './lambda-host';
 export { DEFAULT_VENV_DIR, LOCALSTACK_DIR, pinnedLocalStackVersion } from './paths';
 export { type FindPythonOptions, type FoundPython, findPython, pythonCandidates } from './python';
 export {

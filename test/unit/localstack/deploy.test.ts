@@ -59,6 +59,12 @@ describe('deployEnvironment', () => {
         .AWS_ENDPOINT_URL_S3,
     ).toBe('http://s3.x:1');
   });
+
+  test('keeps S3 on the endpoint itself when its host is an address (host-mode LocalStack)', () => {
+    expect(
+      deployEnvironment({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4599' }, 'us-east-1').AWS_ENDPOINT_URL_S3,
+    ).toBe('http://127.0.0.1:4599');
+  });
 });
 
 describe('stack outputs', () => {
