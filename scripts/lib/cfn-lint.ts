@@ -37,6 +37,18 @@ export const SYNTH_VARIANTS: readonly SynthVariant[] = [
   { name: 'demo', context: ['demo=true'] },
   // As localstack/lib/deploy.ts deploys it (cdklocal adds endpoints, not template changes).
   { name: 'localstack', context: ['target=localstack'] },
+  // Self-managed Kafka with SASL/SCRAM in a VPC and a Kafka dead-letter topic.
+  {
+    name: 'self-managed',
+    context: [
+      'bootstrapServers=b-1.kafka.internal:9096,b-2.kafka.internal:9096',
+      'kafkaAuth=SASL_SCRAM_512',
+      'kafkaSecretArn=arn:aws:secretsmanager:eu-north-1:123456789012:secret:kafka-scram-AbCdEf',
+      'clusterSubnetIds=subnet-0a1b2c3d4e5f60718',
+      'clusterSecurityGroupIds=sg-0123456789abcdef0',
+      'onFailureTopic=huleedu.dlt',
+    ],
+  },
 ];
 
 /**
