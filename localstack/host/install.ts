@@ -10,6 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, write
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMain, usageErrors } from '../../scripts/lib/cli';
+import { isProcessAlive } from '../../scripts/lib/processes';
 import { LocalStackInstallError } from './errors';
 import { installLambdaHost } from './lambda-host';
 import {
@@ -258,7 +259,7 @@ async function acquireLock(file: string, log: (line: string) => void): Promise<(
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = Number(readFileSync(file, 'utf8').trim());
-    if (!Number.isSafeInteger(owner) || owner <= 0 || !alive(owner)) {
+    if (!Number.isSafeInteger(owner) || owner <= 0 || !isProcessAlive(owner)) {
       unlinkSync(file);
       continue;
     }
@@ -270,15 +271,6 @@ async function acquireLock(file: string, log: (line: string) => void): Promise<(
     if (!told) log(`Waiting for another LocalStack install (pid ${owner}) to finish.`);
     told = true;
     await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -21,6 +21,7 @@ import {
   pythonCandidates,
   startLocalStack,
 } from '../../localstack/host';
+import { isProcessAlive } from '../../scripts/lib/processes';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
 let scratch: string;
@@ -41,18 +42,9 @@ function fakePython(name: string, version: string, venv: 'venv' | 'no-venv'): st
   return file;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -275,7 +267,7 @@ describe('startLocalStack', () => {
 
     await localstack.stop();
 
-    expect(alive(localstack.pid)).toBe(false);
+    expect(isProcessAlive(localstack.pid)).toBe(false);
     expect(await portIsFree(localstack.port)).toBe(true);
     expect(existsSync(localstack.dataDir)).toBe(false);
     expect(await localstack.exited).toEqual({ code: 0, signal: null });
@@ -290,7 +282,7 @@ describe('startLocalStack', () => {
 
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await localstack.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(alive(localstack.pid)).toBe(false);
+    expect(isProcessAlive(localstack.pid)).toBe(false);
   });
 
   test('shuts itself down when the process that started it is killed', async () => {
@@ -312,14 +304,14 @@ describe('startLocalStack', () => {
     });
     const { pid, dataDir } = JSON.parse(line) as { pid: number; dataDir: string };
     try {
-      expect(alive(pid)).toBe(true);
+      expect(isProcessAlive(pid)).toBe(true);
 
       child.kill('SIGKILL');
 
       expect(await waitGone(pid, 20_000)).toBe(true);
       expect(readFileSync(join(dataDir, 'localstack.log'), 'utf8')).toContain('received signal 15');
     } finally {
-      if (alive(pid)) process.kill(-pid, 'SIGKILL');
+      if (isProcessAlive(pid)) process.kill(-pid, 'SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -16,6 +16,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { S3_POINTER_CLASS } from '../../../shared/internal';
+import { isProcessAlive } from '../processes';
 import { type DeadLetter, parseDeadLetter, type UnreadableLetter } from './letters';
 
 /** What a source holds. */
@@ -131,7 +132,7 @@ export class FileSource implements DeadLetterSource {
     for (const name of names) {
       const pid =
         name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -4)) : Number.NaN;
-      if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+      if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
       await rm(join(dirname(this.path), name), { force: true });
     }
   }
@@ -299,15 +300,5 @@ function s3Pointer(body: string): { bucket: string; key: string } | undefined {
       : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** `true` when a process of that id exists (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
   }
 }
