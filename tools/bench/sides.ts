@@ -6,6 +6,7 @@ import type { Context, MSKEvent } from 'aws-lambda';
 import {
   CONSUMER_TABLE_SCHEMA,
   createKafkaHandler,
+  DEFAULTS,
   type DeadLetterEntry,
   type DeadLetterSink,
   Idempotency,
@@ -114,7 +115,7 @@ export const SIDE_LABELS: Readonly<Record<SideName, string>> = Object.fromEntrie
 
 /**
  * Partitions the floor side processes at the same time: the layer's default `partitionConcurrency`
- * (`DEFAULTS` in `shared/options.ts`, not exported by `shared/internal.ts`), so the floor is the best
+ * (`DEFAULTS` of `shared/internal.ts`), so the floor is the best
  * a handler without idempotency does with the same parallelism.
  *
  * @example
@@ -122,7 +123,7 @@ export const SIDE_LABELS: Readonly<Record<SideName, string>> = Object.fromEntrie
  * FLOOR_PARTITION_CONCURRENCY; // 4
  * ```
  */
-export const FLOOR_PARTITION_CONCURRENCY = 4;
+export const FLOOR_PARTITION_CONCURRENCY: number = DEFAULTS.partitionConcurrency;
 
 /**
  * The key the baseline hashes: `data` and `event_type` of the envelope, matching our `content`
