@@ -125,14 +125,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function decodeEvent(raw: Uint8Array, coordinates?: RecordCoordinates): DecodedEvent {
-  const where = coordinates ? ` at ${coordinates.topic}-${coordinates.partition}@${coordinates.offset}` : '';
-  // No `cause`: the parser's and the schema's errors carry the record's content.
+  // No `cause`: the parser's and the schema's errors carry the record's content. The position is
+  // formatted only for a record that fails (this function runs once per record of every batch).
   const invalid = (message: string, eventType?: string): DecodedEvent => ({
     ok: false,
     raw,
     eventType,
     coordinates,
-    error: new InvalidRecordError(`${message}${where}`),
+    error: new InvalidRecordError(
+      `${message}${coordinates ? ` at ${coordinates.topic}-${coordinates.partition}@${coordinates.offset}` : ''}`,
+    ),
   });
 
   let text: string;
