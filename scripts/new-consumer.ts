@@ -203,15 +203,15 @@ export const handler = consumer.handler;
 
 function domainFile(name: string, topic: string, dataType: string): string {
   return `/** The ${name} domain: the event's schema and pure logic, no Lambda or Kafka types. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The event type this consumer handles (also its topic). */
 export const EVENT_TYPE = '${topic}';
 
 /** \`data\` of a ${topic} event: replace with your own fields. */
 export const ${dataType} = z.object({
-  id: z.string().min(1).max(128),
-  note: z.string().max(1000).optional(),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  note: z.optional(z.string().check(z.maxLength(1000))),
 });
 
 /** A validated ${topic} payload. */

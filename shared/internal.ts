@@ -104,6 +104,7 @@ export {
   validateManifest,
 } from './manifest';
 export { type LayerLogger, type LayerMetrics, MetricName } from './observability';
+export { DEFAULTS } from './options';
 export {
   type Claim,
   type Clock,

@@ -1,5 +1,5 @@
 import type { MSKEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type RecordCodec, type SchemaMetadata, tombstone } from './codecs/codec';
 import { envelopeCodec } from './codecs/envelope';
 import { type DecodedEvent, describeIssues, type RecordCoordinates } from './envelope';
@@ -47,17 +47,13 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = {
  * rule (at most 249 characters of letters, digits, `.`, `_`, `-`).
  */
 const MskRecordSchema = z.object({
-  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { message: 'must be a Kafka topic name' }),
-  partition: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(2 ** 31 - 1),
-  offset: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  topic: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,249}$/, { message: 'must be a Kafka topic name' })),
+  partition: z.int().check(z.nonnegative(), z.maximum(2 ** 31 - 1)),
+  offset: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
   timestamp: z.number(),
-  timestampType: z.string().max(32),
-  key: z.string().nullish(),
-  value: z.string().nullish(),
+  timestampType: z.string().check(z.maxLength(32)),
+  key: z.nullish(z.string()),
+  value: z.nullish(z.string()),
 });
 
 /** One Kafka record of a batch, decoded once, before any handler runs. */

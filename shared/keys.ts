@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { DecodedEvent, EventEnvelope, RecordCoordinates } from './envelope';
 import { clip } from './errors';
@@ -45,7 +45,9 @@ export const INVALID_EVENT_TYPE = 'invalid';
  * ```
  */
 export function sha256Hex(input: string | Uint8Array): string {
-  return createHash('sha256').update(input).digest('hex');
+  // Node's one-shot `hash()` (no Hash object per call): ~0.5 µs less per key than
+  // `createHash().update().digest()` (tools/bench/README.md, CPU per record).
+  return hash('sha256', input, 'hex');
 }
 
 /**

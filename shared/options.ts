@@ -27,6 +27,11 @@ export const DEFAULTS = {
   partitionConcurrency: 4,
   /** Claims in flight at once within one partition, taken ahead of its handlers. */
   claimConcurrency: 16,
+  /**
+   * `BatchGetItem` requests of a batch's pre-check in flight at once (100 keys each): a
+   * 10,000-record batch reads its keys in 13 waves of at most 8, not 100 requests at once.
+   */
+  precheckConcurrency: 8,
   /** HTTP attempts of each DynamoDB request (the SDK's standard retry strategy). */
   sdkMaxAttempts: 4,
 } as const;

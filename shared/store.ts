@@ -12,6 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { forEachLimited } from './batch/limit';
 import { IDEMPOTENCY_TABLE_SCHEMA, RecordStatus } from './constants';
 import type { RecordCoordinates } from './envelope';
 import {
@@ -622,8 +623,8 @@ export class IdempotencyStore {
   }
 
   /**
-   * Reads many records in as few requests as DynamoDB allows (`BatchGetItem`, 100 keys each),
-   * retrying unprocessed keys. Returns the live records by id; expired ones are left out.
+   * Reads many records in as few requests as DynamoDB allows (`BatchGetItem`, 100 keys each,
+   * `DEFAULTS.precheckConcurrency` requests in flight at once), retrying unprocessed keys. Returns the live records by id; expired ones are left out.
    * Eventually consistent on purpose: only terminal states (`completed`, `failed`) are acted on
    * from this read, and a stale miss is caught by the claim's condition.
    */
@@ -633,7 +634,7 @@ export class IdempotencyStore {
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
       chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
-    await Promise.all(chunks.map((chunk) => this.getChunk(chunk, found)));
+    await forEachLimited(chunks, DEFAULTS.precheckConcurrency, (chunk) => this.getChunk(chunk, found));
     return found;
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The event type of the feedback topic (the codec routes by topic).
@@ -64,10 +64,10 @@ export const FEEDBACK_SCHEMAS = { '1': FEEDBACK_SCHEMA_V1, '2': FEEDBACK_SCHEMA_
  * ```
  */
 export const FeedbackSubmittedData = z.object({
-  essay_id: z.string().min(1).max(128),
-  reviewer: z.string().min(1).max(128),
-  score: z.number().int().min(1).max(5),
-  comment: z.string().max(2000).nullable(),
+  essay_id: z.string().check(z.minLength(1), z.maxLength(128)),
+  reviewer: z.string().check(z.minLength(1), z.maxLength(128)),
+  score: z.int().check(z.minimum(1), z.maximum(5)),
+  comment: z.nullable(z.string().check(z.maxLength(2000))),
 });
 
 /**

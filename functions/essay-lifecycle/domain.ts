@@ -28,7 +28,7 @@
  *   first content stays and the count is not touched. When two such events race, the transaction's
  *   condition lets exactly one win and the other fails its business condition, also permanently.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CONSUMER_TABLE_SCHEMA, PermanentError, RetryableError, type TransactionalWrite } from '../../shared';
 import type { BatchRegisteredData, ContentProvisionedData } from './events';
 
@@ -82,9 +82,9 @@ export function essayKey(batchId: string, essayId: string): EssayTableKey {
  */
 export const BatchItem = z.looseObject({
   essay_ids: z.array(z.string()),
-  essay_count: z.number().int(),
-  ready_count: z.number().int(),
-  course_code: z.string().optional(),
+  essay_count: z.int(),
+  ready_count: z.int(),
+  course_code: z.optional(z.string()),
   registered_at: z.string(),
   registered_event_id: z.string(),
 });

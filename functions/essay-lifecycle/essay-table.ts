@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { BatchItem, batchKey, EssayItem, type EssayTableKey, essayKey } from './domain';
 
 /**
@@ -28,7 +28,10 @@ export class EssayTable {
     return this.read(essayKey(batchId, essayId), EssayItem);
   }
 
-  private async read<S extends z.ZodType>(key: EssayTableKey, schema: S): Promise<z.infer<S> | undefined> {
+  private async read<S extends z.ZodMiniType>(
+    key: EssayTableKey,
+    schema: S,
+  ): Promise<z.infer<S> | undefined> {
     const response = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { ...key }, ConsistentRead: true }),
     );

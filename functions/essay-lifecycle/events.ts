@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The event types the essay-lifecycle consumer handles.
@@ -22,7 +22,7 @@ const MAX_ESSAYS_PER_BATCH = 500;
  */
 const MAX_ID_LENGTH = 128;
 
-const Id = z.string().min(1).max(MAX_ID_LENGTH);
+const Id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH));
 
 /**
  * `data` of `huleedu.essay.batch.registered.v1`: a batch and the essays it expects.
@@ -34,11 +34,10 @@ const Id = z.string().min(1).max(MAX_ID_LENGTH);
  */
 export const BatchRegisteredData = z.object({
   batch_id: Id,
-  essay_ids: z
-    .array(Id)
-    .min(1)
-    .max(MAX_ESSAYS_PER_BATCH)
-    .superRefine((ids, ctx) => {
+  essay_ids: z.array(Id).check(
+    z.minLength(1),
+    z.maxLength(MAX_ESSAYS_PER_BATCH),
+    z.superRefine((ids: string[], ctx) => {
       const seen = new Set<string>();
       ids.forEach((id, index) => {
         if (seen.has(id)) {
@@ -51,7 +50,8 @@ export const BatchRegisteredData = z.object({
         seen.add(id);
       });
     }),
-  course_code: z.string().min(1).max(64).optional(),
+  ),
+  course_code: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
 /**
@@ -75,7 +75,7 @@ export type BatchRegisteredData = z.infer<typeof BatchRegisteredData>;
 export const ContentProvisionedData = z.object({
   batch_id: Id,
   essay_id: Id,
-  text_storage_id: z.string().min(1).max(1024),
+  text_storage_id: z.string().check(z.minLength(1), z.maxLength(1024)),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The event types the spellchecker consumer handles.
@@ -31,10 +31,10 @@ export const MAX_TEXT_LENGTH = 100_000;
  * ```
  */
 export const SpellcheckRequestedData = z.object({
-  essay_id: z.string().min(1).max(128),
-  text: z.string().min(1).max(MAX_TEXT_LENGTH),
-  language: z.literal('en').optional(),
-  batch_id: z.string().min(1).max(128).optional(),
+  essay_id: z.string().check(z.minLength(1), z.maxLength(128)),
+  text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
+  language: z.optional(z.literal('en')),
+  batch_id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
 /**

@@ -29,6 +29,7 @@ import {
   type TableAction,
   validateManifest,
 } from '../../shared/internal';
+import { functionBundling } from '../lib/bundling';
 import {
   type KafkaAuthentication,
   KafkaAuthMethod,
@@ -581,15 +582,8 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
         : {}),
       ...(props.tracing ? { tracing: props.tracing } : {}),
       ...functionProps,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: enableSourceMaps,
-        ...(enableSourceMaps ? { sourcesContent: false } : {}),
-        // Ship the SDK versions from the lockfile, the ones the layer is tested with.
-        bundleAwsSDK: true,
-        ...bundling,
-      },
+      // One set of bundling options for the construct, the benchmark and local tools (infra/lib/bundling.ts).
+      bundling: { ...functionBundling(enableSourceMaps), ...bundling },
       environment: {
         ...props.environment,
         ...Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, table.tableName])),

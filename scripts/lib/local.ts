@@ -13,17 +13,8 @@ import { type Consumer, type ConsumerManifest, ENV, type KafkaHandler } from '..
 import { LOCAL_AWS, startDynamoDbLocal } from '../../tools/testing/dynamodb-local';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../../tools/testing/tables';
 
-/**
- * The esbuild target of every local bundle (chaos workers, the benchmark's bundle figures): the
- * deployed runtime's, as `NodejsFunction` derives it from `lambda.Runtime.NODEJS_24_X`, the
- * consumer construct's default (an infra test keeps the two equal).
- *
- * @example
- * ```ts
- * await build({ entryPoints: ['functions/spellchecker/handler.ts'], bundle: true, target: FUNCTION_ESBUILD_TARGET });
- * ```
- */
-export const FUNCTION_ESBUILD_TARGET = 'node24';
+// The esbuild target of every local bundle (chaos workers, the benchmark): the deployed functions' own.
+export { FUNCTION_ESBUILD_TARGET } from '../../infra/lib/bundling';
 
 /**
  * The local name of a consumer table, from the environment variable that carries it:

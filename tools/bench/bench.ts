@@ -12,6 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_MAX_WORK, MAX_WORD_LENGTH } from '../../functions/spellchecker/speller';
 import { reserveStdout, runMain } from '../../scripts/lib/cli';
 import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
+import { DEFAULTS } from '../../shared/internal';
 import { startDynamoDbLocal } from '../testing/dynamodb-local';
 import { type BundleFigures, measureBundles } from './bundles';
 import { benchHtml } from './charts';
@@ -90,9 +91,9 @@ export interface BenchReport {
 
 const NOTES: readonly string[] = [
   `Baseline: @aws-lambda-powertools/idempotency makeIdempotent + DynamoDBPersistenceLayer on its own table (key id, TTL expiration), one record at a time in offset order, partition after partition; eventKeyJmesPath ${JSON.stringify(POWERTOOLS_KEY_JMESPATH)} (data + event_type, like our content key); Lambda context registered with config.registerLambdaContext.`,
-  "Floor: the same handler (decode the value, one PutItem of its effect) with no idempotency at all, records of a partition in offset order, 4 partitions at once; every side's wall time is also given as a ratio to it.",
+  `Floor: the same handler (decode the value, one PutItem of its effect) with no idempotency at all, records of a partition in offset order, ${DEFAULTS.partitionConcurrency} partitions at once; every side's wall time is also given as a ratio to it.`,
   "Every side runs the same handler: one PutItem of the record's effect into a consumer table (the transactional side commits it with the completion instead).",
-  'Ours: createKafkaHandler + Idempotency (content key, defaults: 4 partitions and 16 claims in flight at once), partialBatchResponse false; logger and metrics are no-ops on our side (the baseline logs nothing).',
+  `Ours: createKafkaHandler + Idempotency (content key, defaults: ${DEFAULTS.partitionConcurrency} partitions and ${DEFAULTS.claimConcurrency} claims in flight at once, the pre-check's BatchGetItem ${DEFAULTS.precheckConcurrency} at once), partialBatchResponse false; logger and metrics are no-ops on our side (the baseline logs nothing).`,
   'Same records for every side in a round; fresh keys every round; each side has its own client, table and counters. "redelivered" is the fresh batch delivered a second time.',
   `"after-failure": the first delivery fails (retryable error) at the record at ${FAILURE_AT * 100}% of the batch in the order a sequential consumer walks it; the baseline stops there as a Lambda that throws would, ours stops only that partition. The whole batch is then delivered again and that delivery is measured.`,
   `"in-batch-duplicates": ${DUPLICATE_SHARE * 100}% of the records repeat an earlier record's data with a new event_id, possibly on another partition.`,

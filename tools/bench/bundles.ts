@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { MANIFESTS } from '../../functions/manifests';
-import { FUNCTION_ESBUILD_TARGET } from '../../scripts/lib/local';
+import { FUNCTION_ESBUILD_OPTIONS, FUNCTION_ESBUILD_TARGET } from '../../infra/lib/bundling';
 import { ENV } from '../../shared/internal';
 import { median } from './stats';
 
@@ -56,10 +56,8 @@ export const BUNDLE_ENTRIES: readonly BundleEntry[] = [
 ];
 
 /**
- * The esbuild options `NodejsFunction` passes for the consumer construct's bundling
- * (`infra/constructs/idempotent-kafka-consumer.ts`: `minify`, `sourceMap`, `sourcesContent: false`,
- * `bundleAwsSDK`, runtime Node.js 24; no `format` and no `mainFields`, so esbuild's defaults for
- * platform node: CommonJS, `main` before `module`). A linked `.map` file, as Lambda gets it.
+ * The esbuild options the consumer construct bundles with (`infra/lib/bundling.ts`), plus a linked
+ * `.map` file, as Lambda gets it when `enableSourceMaps` is on (its cost is reported beside).
  *
  * @example
  * ```ts
@@ -67,12 +65,9 @@ export const BUNDLE_ENTRIES: readonly BundleEntry[] = [
  * ```
  */
 export const CONSTRUCT_ESBUILD_OPTIONS = {
-  bundle: true,
-  platform: 'node',
-  target: FUNCTION_ESBUILD_TARGET,
-  minify: true,
+  ...FUNCTION_ESBUILD_OPTIONS,
+  mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
   sourcemap: true,
-  sourcesContent: false,
   logLevel: 'silent',
 } as const satisfies BuildOptions;
 
@@ -168,6 +163,8 @@ export interface BundleOptions {
   readonly runs?: number;
   /** @default the current working directory */
   readonly root?: string;
+  /** esbuild options over {@link CONSTRUCT_ESBUILD_OPTIONS}, to measure what one option changes. */
+  readonly esbuild?: BuildOptions;
 }
 
 /**
@@ -230,8 +227,9 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
         ...CONSTRUCT_ESBUILD_OPTIONS,
         entryPoints: [source],
         outfile,
+        ...options.esbuild,
         metafile: true,
-        external: [...(external ?? [])],
+        external: [...(external ?? []), ...(options.esbuild?.external ?? [])],
       });
       built.push({ name, entry, source, outfile, metafile: result.metafile });
     }

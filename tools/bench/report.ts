@@ -83,6 +83,12 @@ export const TARGETS = {
   freshVsFloor: 1.15,
   /** Fresh batch: writes of the layer per record (beyond the handler's own), at most. */
   freshLayerWritesPerRecord: 2,
+  /** Single-write side, fresh batch: Powertools wall / ours, at least. */
+  singleWriteVsPowertools: 2,
+  /** Single-write side, fresh batch: write requests per record (the handler's effect included), at most. */
+  singleWriteWritesPerRecord: 1,
+  /** Local cache on, redelivered batch to the same warm side: requests, at most. */
+  cachedRedeliveredRequests: 0,
 } as const;
 
 /**
@@ -90,7 +96,9 @@ export const TARGETS = {
  * count of the run:
  * - redelivered batch at least 25x faster than Powertools with at most 1 request per 100 records;
  * - fresh batch at least 3x faster than Powertools, within 1.15x of the floor, with at most 2
- *   writes per record besides the handler's own.
+ *   writes per record besides the handler's own;
+ * - single-write side: fresh batch at least 2x faster than Powertools with 1 write per record;
+ * - local cache on: a redelivered batch with no request at all.
  *
  * @example
  * ```ts
@@ -151,6 +159,24 @@ export function evaluateTargets(run: BenchRun): TargetCheck[] {
       });
     } else {
       checks.push({ name: `fresh vs floor (${where})`, met: null, detail: 'not measured in this run' });
+    }
+    const single = find('fresh', 'single-write');
+    if (single?.ratioVsBaseline != null) {
+      checks.push({
+        name: `single-write fresh >= ${TARGETS.singleWriteVsPowertools}x Powertools, ${TARGETS.singleWriteWritesPerRecord} write per record (${where})`,
+        met:
+          single.ratioVsBaseline >= TARGETS.singleWriteVsPowertools &&
+          single.writesPerRecord <= TARGETS.singleWriteWritesPerRecord,
+        detail: `${single.ratioVsBaseline}x Powertools; ${fmt(single.writesPerRecord, 2)} writes per record`,
+      });
+    }
+    const cached = find('redelivered', 'two-phase-cached');
+    if (cached) {
+      checks.push({
+        name: `redelivered with the local cache on: ${TARGETS.cachedRedeliveredRequests} requests (${where})`,
+        met: cached.requestsTotal <= TARGETS.cachedRedeliveredRequests,
+        detail: `${cached.requestsTotal} requests, ${fmt(cached.wallMsMedian, 2)} ms${cached.ratioVsBaseline != null ? `; ${cached.ratioVsBaseline}x Powertools` : ''}`,
+      });
     }
   }
   return checks;

@@ -6,6 +6,7 @@ import type { Context, MSKEvent } from 'aws-lambda';
 import {
   CONSUMER_TABLE_SCHEMA,
   createKafkaHandler,
+  DEFAULTS,
   type DeadLetterEntry,
   type DeadLetterSink,
   Idempotency,
@@ -31,14 +32,24 @@ import { BENCH_EVENT_TYPE } from './workload';
  *   offset order, partitions at the same time like ours; what every side is measured against;
  * - `baseline`: Powertools `makeIdempotent` with its `DynamoDBPersistenceLayer`, per record, in order;
  * - `two-phase`: this project's `createKafkaHandler` (claim, the handler's `PutItem`, completion);
- * - `transactional`: the same, the handler returning its `Put` to be committed with the completion.
+ * - `transactional`: the same, the handler returning its `Put` to be committed with the completion;
+ * - `single-write`: transactional with `singleWrite: true`: no claim, the `Put` and the record's
+ *   creation as `completed` in one `TransactWriteItems`;
+ * - `two-phase-cached`: two-phase with the local cache on (`localCacheMaxItems`), so a batch
+ *   redelivered to the same warm side is answered from memory.
  *
  * @example
  * ```ts
  * const side: SideName = 'two-phase';
  * ```
  */
-export type SideName = 'floor' | 'baseline' | 'two-phase' | 'transactional';
+export type SideName =
+  | 'floor'
+  | 'baseline'
+  | 'two-phase'
+  | 'transactional'
+  | 'single-write'
+  | 'two-phase-cached';
 
 /**
  * What a side is: its labels and how it delivers a batch. Adding a side (a new mode, an option of
@@ -58,6 +69,9 @@ export interface SideDefinition {
   /** Builds the delivery function of one side on its own client. */
   readonly create: (client: DynamoDBClient, options: SideOptions) => Side['deliver'];
 }
+
+/** Local cache of the cached side: every key of the largest scale batch, warm-up rounds included. */
+const BENCH_LOCAL_CACHE_ITEMS = 100_000;
 
 /**
  * Every side, by name, in report order.
@@ -88,6 +102,18 @@ export const SIDE_DEFINITIONS: Readonly<Record<SideName, SideDefinition>> = {
     short: 'ours tx',
     create: (client, options) => ourDelivery('transactional', client, options),
   },
+  'single-write': {
+    label:
+      'ours: createKafkaHandler, single-write (singleWrite: true; the Put and the completed record in one transaction, no claim)',
+    short: 'ours 1-write',
+    create: (client, options) => ourDelivery('transactional', client, options, { singleWrite: true }),
+  },
+  'two-phase-cached': {
+    label: `ours: two-phase with the local cache on (localCacheMaxItems ${BENCH_LOCAL_CACHE_ITEMS})`,
+    short: 'ours 2-phase cache',
+    create: (client, options) =>
+      ourDelivery('two-phase', client, options, { localCacheMaxItems: BENCH_LOCAL_CACHE_ITEMS }),
+  },
 };
 
 /**
@@ -114,7 +140,7 @@ export const SIDE_LABELS: Readonly<Record<SideName, string>> = Object.fromEntrie
 
 /**
  * Partitions the floor side processes at the same time: the layer's default `partitionConcurrency`
- * (`DEFAULTS` in `shared/options.ts`, not exported by `shared/internal.ts`), so the floor is the best
+ * (`DEFAULTS` of `shared/internal.ts`), so the floor is the best
  * a handler without idempotency does with the same parallelism.
  *
  * @example
@@ -122,7 +148,7 @@ export const SIDE_LABELS: Readonly<Record<SideName, string>> = Object.fromEntrie
  * FLOOR_PARTITION_CONCURRENCY; // 4
  * ```
  */
-export const FLOOR_PARTITION_CONCURRENCY = 4;
+export const FLOOR_PARTITION_CONCURRENCY: number = DEFAULTS.partitionConcurrency;
 
 /**
  * The key the baseline hashes: `data` and `event_type` of the envelope, matching our `content`
@@ -395,6 +421,7 @@ function ourDelivery(
   name: 'two-phase' | 'transactional',
   client: DynamoDBClient,
   options: SideOptions,
+  layer: { readonly singleWrite?: boolean; readonly localCacheMaxItems?: number } = {},
 ): Side['deliver'] {
   let failOn: string | undefined;
   let calls = 0;
@@ -405,6 +432,7 @@ function ourDelivery(
     client: doc,
     logger: silentLogger,
     metrics: noMetrics,
+    ...layer,
   });
   const deadLetters = new MemoryDeadLetters();
   const handler = createKafkaHandler({

@@ -2,7 +2,7 @@ import { UsageError } from '../../../../scripts/lib/cli';
 import { type BenchRun, type Measurement, runBenchmark } from '../../../../tools/bench/measure';
 import { parseBenchArgs } from '../../../../tools/bench/options';
 import { evaluateTargets, renderSpellcheckCpu } from '../../../../tools/bench/report';
-import type { SideName } from '../../../../tools/bench/sides';
+import { SIDES, type SideName } from '../../../../tools/bench/sides';
 import { measureSpellcheckCpu, type SpellcheckCpuFigures } from '../../../../tools/bench/spellcheck-cpu';
 import type { Scenario } from '../../../../tools/bench/workload';
 import { testEndpoint } from '../../../helpers/dynamo';
@@ -30,7 +30,7 @@ describe('npm run bench: core measurement (batch of 10, one round, no delay)', (
   });
 
   test('measures every scenario for every side, and effectively-once held everywhere', () => {
-    expect(run.measurements).toHaveLength(4 * 4);
+    expect(run.measurements).toHaveLength(4 * SIDES.length);
     expect(run.measurements.flatMap((m) => m.violations)).toEqual([]);
     expect(run.simulatedDelayMs).toBe(0);
     for (const m of run.measurements) {
@@ -66,9 +66,23 @@ describe('npm run bench: core measurement (batch of 10, one round, no delay)', (
       UpdateItem: 10,
       TransactWriteItems: 10,
     });
-    for (const side of ['floor', 'baseline', 'two-phase', 'transactional'] as const) {
-      expect(find('fresh', side).handlerCalls).toBe(10);
-    }
+    for (const side of SIDES) expect(find('fresh', side).handlerCalls).toBe(10);
+  });
+
+  test('single-write: one TransactWriteItems per fresh record and nothing else but the pre-check', () => {
+    expect(find('fresh', 'single-write').requests).toEqual({ BatchGetItem: 1, TransactWriteItems: 10 });
+    expect(find('fresh', 'single-write').writesPerRecord).toBe(1);
+    expect(find('redelivered', 'single-write').requests).toEqual({ BatchGetItem: 1 });
+  });
+
+  test('the local cache on: a batch redelivered to the same warm side sends no request at all', () => {
+    const cached = find('redelivered', 'two-phase-cached');
+    expect(cached.requests).toEqual({});
+    expect(cached.requestsTotal).toBe(0);
+    expect(cached.handlerCalls).toBe(0);
+    expect(cached.duplicates).toBe(10);
+    // the same side's fresh batch is the plain two-phase one
+    expect(find('fresh', 'two-phase-cached').requests).toEqual(find('fresh', 'two-phase').requests);
   });
 
   test('the redelivery after a failure at 60% redoes only the 4 unfinished records', () => {

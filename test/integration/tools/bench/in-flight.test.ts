@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULTS } from '../../../../shared/internal';
 import { createSide, layerRequestKind } from '../../../../tools/bench/sides';
 import { buildWorkload } from '../../../../tools/bench/workload';
 import { inFlightTracker } from '../../../../tools/testing/sdk-middleware';
 import { ensureConsumerTable, ensureIdempotencyTable } from '../../../../tools/testing/tables';
 import { clients, testEndpoint } from '../../../helpers/dynamo';
 
-/** The layer's defaults (`DEFAULTS` in shared/options.ts): partitions at once, claims in flight per partition. */
-const PARTITION_CONCURRENCY = 4;
-const CLAIM_CONCURRENCY = 16;
+/** The layer's defaults: partitions at once, claims in flight per partition, pre-check requests in flight. */
+const { partitionConcurrency: PARTITION_CONCURRENCY, claimConcurrency: CLAIM_CONCURRENCY } = DEFAULTS;
+const PRECHECK_CONCURRENCY = DEFAULTS.precheckConcurrency;
 /** DynamoDB's `BatchGetItem` limit. */
 const BATCH_GET_KEYS = 100;
 
@@ -22,6 +23,8 @@ describe('the pre-check and the claims stay chunked and bounded in flight at eve
     [150, 1],
     [500, 100],
     [1200, 10],
+    // more chunks than the pre-check sends at once
+    [2000, 1],
   ])(
     '%i records on %i partition(s)',
     async (size, partitions) => {
@@ -46,11 +49,12 @@ describe('the pre-check and the claims stay chunked and bounded in flight at eve
         const freshBatchGets = side.requests.byOperation.get('BatchGetItem');
         const chunks = Math.ceil(size / BATCH_GET_KEYS);
         // THEN every record ran once; the pre-check asked for every key once, in chunks of at most
-        // 100 keys; claims never exceeded 16 per partition, 4 partitions at a time
+        // 100 keys, at most 8 of them in flight; claims never exceeded 16 per partition, 4
+        // partitions at a time
         expect(fresh.handlerCalls).toBe(size);
         expect(freshBatchGets).toBe(chunks);
         expect(inFlight.largestBatch.get('BatchGetItem')).toBe(Math.min(size, BATCH_GET_KEYS));
-        expect(freshMax.get('BatchGetItem') ?? 0).toBeLessThanOrEqual(chunks);
+        expect(freshMax.get('BatchGetItem') ?? 0).toBeLessThanOrEqual(Math.min(chunks, PRECHECK_CONCURRENCY));
         const claimBound = Math.min(partitions, PARTITION_CONCURRENCY) * CLAIM_CONCURRENCY;
         expect(freshMax.get('claim') ?? 0).toBeGreaterThan(0);
         expect(freshMax.get('claim') ?? 0).toBeLessThanOrEqual(Math.min(size, claimBound));
@@ -64,6 +68,9 @@ describe('the pre-check and the claims stay chunked and bounded in flight at eve
         expect(again.handlerCalls).toBe(0);
         expect(Object.fromEntries(side.requests.byOperation)).toEqual({ BatchGetItem: chunks });
         expect(inFlight.largestBatch.get('BatchGetItem')).toBe(Math.min(size, BATCH_GET_KEYS));
+        expect(inFlight.max.get('BatchGetItem') ?? 0).toBeLessThanOrEqual(
+          Math.min(chunks, PRECHECK_CONCURRENCY),
+        );
       } finally {
         side.close();
       }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTION_ESBUILD_TARGET, REPO_ROOT } from '../../../../scripts/lib/local';
+import { FUNCTION_ESBUILD_OPTIONS } from '../../../../infra/lib/bundling';
+import { REPO_ROOT } from '../../../../scripts/lib/local';
 
 /** The inputs esbuild bundles for an entry, built as the CDK app builds a function. */
 async function bundledPackages(
@@ -10,13 +11,9 @@ async function bundledPackages(
     ...('path' in entry
       ? { entryPoints: [join(REPO_ROOT, entry.path)] }
       : { stdin: { contents: entry.contents, resolveDir: REPO_ROOT, loader: 'ts' as const } }),
-    bundle: true,
+    ...FUNCTION_ESBUILD_OPTIONS,
+    mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
     write: false,
-    platform: 'node',
-    target: FUNCTION_ESBUILD_TARGET,
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    minify: true,
     metafile: true,
     logLevel: 'silent',
   });
