@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEAD_LETTER_CHUNK } from '../infra/lib/bundling';
 import { cfnLint, installCfnLint, synthVariant } from './lib/cfn-lint';
 import { formatTable, runMain, UsageError, usageErrors } from './lib/cli';
 import { LOCAL_DIR, REPO_ROOT } from './lib/local';
@@ -126,8 +127,18 @@ interface AssetRow {
   readonly problem: string | undefined;
 }
 
-/** Every file asset of every stack, with what its folder holds. */
-function assetRows(out: string): AssetRow[] {
+/** Whether a bundle requires the dead-letter chunk that its folder lacks. */
+function requiresMissingChunk(index: string, entries: readonly string[]): boolean {
+  if (entries.includes(DEAD_LETTER_CHUNK.file)) return false;
+  return readFileSync(index, 'utf8').includes(`require("${DEAD_LETTER_CHUNK.importPath}")`);
+}
+
+/**
+ * Every file asset of every stack, with what its folder holds.
+ *
+ * @internal exported for its test
+ */
+export function assetRows(out: string): AssetRow[] {
   const rows: AssetRow[] = [];
   for (const manifest of readdirSync(out).filter((name) => name.endsWith('.assets.json'))) {
     const files = (
@@ -149,10 +160,13 @@ function assetRows(out: string): AssetRow[] {
         (sum, entry) => sum + statSync(statSync(dir).isDirectory() ? join(dir, entry) : dir).size,
         0,
       );
-      const problem =
-        statSync(dir).isDirectory() && !entries.includes('index.js')
+      const problem = !statSync(dir).isDirectory()
+        ? undefined
+        : !entries.includes('index.js')
           ? 'no index.js in the bundle'
-          : undefined;
+          : requiresMissingChunk(join(dir, 'index.js'), entries)
+            ? `index.js requires ${DEAD_LETTER_CHUNK.file}, which is not beside it: its dead letters would fail (infra/lib/bundling.ts builds it)`
+            : undefined;
       rows.push({ name, files: entries.join(' '), kib: String(Math.round(bytes / 1024)), problem });
     }
   }

@@ -1,11 +1,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import type { RecordCoordinates } from './envelope';
 import { sha256Hex } from './keys';
-import { DEFAULTS } from './options';
 
 /** What the dead-letter path receives for one permanently failed record. */
 export interface DeadLetterEntry {
@@ -100,8 +97,12 @@ function withBoundedError(entry: DeadLetterEntry): DeadLetterEntry {
   };
 }
 
-/** The whole entry as SQS-safe JSON, whatever its size (the record as received, uncut). */
-function wholeBody(entry: DeadLetterEntry): string | undefined {
+/**
+ * The whole entry as SQS-safe JSON, whatever its size (the record as received, uncut).
+ *
+ * @internal
+ */
+export function wholeBody(entry: DeadLetterEntry): string | undefined {
   try {
     return sqsText(JSON.stringify(withBoundedError(entry)));
   } catch {
@@ -127,34 +128,6 @@ function sqsText(json: string): string {
   return json.replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** A message attribute value SQS accepts: allowed characters only (others become `?`), at most 256. */
-function attribute(text: string): string {
-  const allowed = text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '?');
-  return [...allowed].slice(0, 256).join('') || '?'; // by code point, never half a surrogate pair
-}
-
-/** Options of {@link SqsDeadLetterSink}. */
-export interface SqsDeadLetterSinkOptions {
-  /**
-   * SQS client.
-   * @default a client with the SDK's standard retries (4 attempts)
-   */
-  readonly client?: SQSClient;
-  /**
-   * S3 bucket for a dead letter too large for a message, as the SQS extended client does: the whole
-   * entry goes to S3 and the message carries the extended client's pointer
-   * (`["software.amazon.payloadoffloading.PayloadS3Pointer", {"s3BucketName", "s3Key"}]`, with the
-   * `ExtendedPayloadSize` attribute), so its readers (Java, Python) fetch it as they would their own.
-   * @default none: the body is cut to fit instead ({@link deadLetterBody})
-   */
-  readonly spillBucket?: string;
-  /**
-   * S3 client for `spillBucket`.
-   * @default a client with the SDK's standard retries (4 attempts)
-   */
-  readonly s3?: S3Client;
-}
-
 /**
  * The pointer class name the SQS extended clients (Java, Python) write and read.
  *
@@ -164,91 +137,6 @@ export interface SqsDeadLetterSinkOptions {
  * ```
  */
 export const S3_POINTER_CLASS = 'software.amazon.payloadoffloading.PayloadS3Pointer';
-
-/**
- * Sends dead letters to an SQS queue, one message each, as JSON ({@link deadLetterBody}: bounded,
- * the record whole when it fits), or, with `spillBucket`, the whole entry to S3 when it does not
- * fit a message. The SDK retries a failed request (4 attempts); a send that still fails is the
- * batch's failure (the record is released, never lost).
- *
- * @example
- * ```ts
- * const sink = new SqsDeadLetterSink(queueUrl, { spillBucket: 'my-dead-letter-payloads' });
- * ```
- */
-export class SqsDeadLetterSink implements DeadLetterSink {
-  private readonly client: SQSClient;
-  private readonly s3: S3Client | undefined;
-  private readonly spillBucket: string | undefined;
-
-  constructor(
-    readonly queueUrl: string,
-    options: SqsDeadLetterSinkOptions = {},
-  ) {
-    this.client = options.client ?? new SQSClient({ maxAttempts: DEFAULTS.sdkMaxAttempts });
-    this.spillBucket = options.spillBucket;
-    this.s3 = options.spillBucket
-      ? (options.s3 ?? new S3Client({ maxAttempts: DEFAULTS.sdkMaxAttempts }))
-      : undefined;
-  }
-
-  async send(entry: DeadLetterEntry): Promise<void> {
-    const message = sqsMessage(this.queueUrl, entry);
-    if (this.s3 && this.spillBucket && message.MessageBody !== undefined) {
-      const whole = wholeBody(entry);
-      if (whole !== undefined && whole !== message.MessageBody) {
-        // The object first: a message never points at nothing. Its key is the same on every retry.
-        const key = spillKey(entry);
-        await this.s3.send(
-          new PutObjectCommand({
-            Bucket: this.spillBucket,
-            Key: key,
-            Body: whole,
-            ContentType: 'application/json',
-          }),
-        );
-        message.MessageBody = JSON.stringify([
-          S3_POINTER_CLASS,
-          { s3BucketName: this.spillBucket, s3Key: key },
-        ]);
-        message.MessageAttributes = {
-          ...message.MessageAttributes,
-          ExtendedPayloadSize: { DataType: 'Number', StringValue: String(Buffer.byteLength(whole)) },
-        };
-      }
-    }
-    await this.client.send(new SendMessageCommand(message));
-  }
-}
-
-/**
- * The S3 key of a spilled dead letter: by service, idempotency key (hashed) and coordinates, so a
- * retried send overwrites its own object instead of leaving another.
- */
-function spillKey(entry: DeadLetterEntry): string {
-  const at = entry.coordinates
-    ? `${entry.coordinates.topic}-${entry.coordinates.partition}-${entry.coordinates.offset}`
-    : 'no-coordinates';
-  return `dead-letters/${attribute(entry.service)}/${sha256Hex(entry.idempotency_key)}/${at}.json`;
-}
-
-/**
- * The `SendMessage` input for a dead letter: the bounded body and sanitized attributes (service,
- * error name, idempotency key), which SQS filters and consoles show.
- *
- * @internal
- */
-export function sqsMessage(queueUrl: string, entry: DeadLetterEntry): SendMessageCommandInput {
-  return {
-    QueueUrl: queueUrl,
-    MessageBody: deadLetterBody(entry),
-    MessageAttributes: {
-      service: { DataType: 'String', StringValue: attribute(entry.service) },
-      error_name: { DataType: 'String', StringValue: attribute(entry.error.name) },
-      idempotency_key: { DataType: 'String', StringValue: attribute(entry.idempotency_key) },
-    },
-  };
-}
 
 /**
  * Appends dead letters to a JSON Lines file, one {@link deadLetterBody} a line (bounded as for
@@ -269,42 +157,63 @@ export class FileDeadLetterSink implements DeadLetterSink {
   }
 }
 
+/** Options of {@link deadLetterSinkFor}. */
+export interface DeadLetterSinkOptions {
+  /** SQS endpoint override (LocalStack). */
+  readonly sqsEndpoint?: string | undefined;
+  /** S3 bucket for dead letters too large for a message (`SqsDeadLetterSinkOptions.spillBucket`). */
+  readonly spillBucket?: string | undefined;
+  /** S3 endpoint override (LocalStack); path-style addressing when set. */
+  readonly s3Endpoint?: string | undefined;
+}
+
 /**
- * Creates the sink for a dead-letter URL: `https://sqs...` for SQS, `file:///path` (or a plain path)
- * for a local JSON Lines file.
+ * The SQS sink, loaded on the first dead letter a container sends rather than at its cold start:
+ * the SQS and S3 clients are about a quarter of a bundle that the hot path never uses. esbuild
+ * offers no lazy chunk in a CommonJS bundle (a dynamic `import()` is inlined whole), so the module
+ * is a `require` that a function's bundle keeps external and finds beside `index.js`, where
+ * `infra/lib/bundling.ts` builds it as a second file (`DEAD_LETTER_CHUNK`; a test checks that the
+ * two agree). A bundler that inlines it instead only makes the bundle larger.
+ */
+class DeferredSqsDeadLetterSink implements DeadLetterSink {
+  #sink: DeadLetterSink | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: DeadLetterSinkOptions,
+  ) {}
+
+  async send(entry: DeadLetterEntry): Promise<void> {
+    this.#sink ??= loadSqsSink().sqsDeadLetterSink(this.url, this.options);
+    return this.#sink.send(entry);
+  }
+}
+
+/** The SQS sink's module, or an error that says how to build it in. */
+function loadSqsSink(): typeof import('./dead-letter-sqs') {
+  try {
+    return require('./dead-letter-sqs');
+  } catch (error) {
+    throw new Error(
+      'The SQS dead-letter sink (dead-letter-sqs.js) is not beside this bundle: build the function with the IdempotentKafkaConsumer construct, or add the second entry of infra/lib/bundling.ts (DEAD_LETTER_CHUNK) to your own build. The record is released to be retried, not lost.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Creates the sink for a dead-letter URL: `https://sqs...` for SQS (its module and clients loaded on
+ * the first dead letter), `file:///path` (or a plain path) for a local JSON Lines file.
  *
  * @example
  * ```ts
  * const sink = deadLetterSinkFor(requireEnv(ENV.DEAD_LETTER_QUEUE_URL), { sqsEndpoint: process.env.SQS_ENDPOINT });
  * ```
  */
-export function deadLetterSinkFor(
-  url: string,
-  options: {
-    /** SQS endpoint override (LocalStack). */
-    readonly sqsEndpoint?: string | undefined;
-    /** S3 bucket for dead letters too large for a message ({@link SqsDeadLetterSinkOptions.spillBucket}). */
-    readonly spillBucket?: string | undefined;
-    /** S3 endpoint override (LocalStack); path-style addressing when set. */
-    readonly s3Endpoint?: string | undefined;
-  } = {},
-): DeadLetterSink {
+export function deadLetterSinkFor(url: string, options: DeadLetterSinkOptions = {}): DeadLetterSink {
   if (url.startsWith('file://')) return new FileDeadLetterSink(fileURLToPath(url));
   if (url.startsWith('http://') || url.startsWith('https://')) {
-    const client = new SQSClient({
-      maxAttempts: DEFAULTS.sdkMaxAttempts,
-      ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint } : {}),
-    });
-    const s3 = options.spillBucket
-      ? new S3Client({
-          maxAttempts: DEFAULTS.sdkMaxAttempts,
-          ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
-        })
-      : undefined;
-    return new SqsDeadLetterSink(url, {
-      client,
-      ...(options.spillBucket && s3 ? { spillBucket: options.spillBucket, s3 } : {}),
-    });
+    return new DeferredSqsDeadLetterSink(url, options);
   }
   if (url.startsWith('/') || url.startsWith('.')) return new FileDeadLetterSink(url);
   throw new TypeError(

@@ -46,8 +46,8 @@ export {
   deadLetterSinkFor,
   FileDeadLetterSink,
   S3_POINTER_CLASS,
-  SqsDeadLetterSink,
 } from './dead-letter';
+export { SqsDeadLetterSink, type SqsDeadLetterSinkOptions, sqsMessage } from './dead-letter-sqs';
 export { envBoolean, envChoice, envInteger, type IntegerBounds, optionalEnv, requireEnv } from './env';
 export {
   type DecodedEvent,

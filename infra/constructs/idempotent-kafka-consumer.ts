@@ -29,7 +29,7 @@ import {
   type TableAction,
   validateManifest,
 } from '../../shared/internal';
-import { functionBundling } from '../lib/bundling';
+import { FUNCTION_ESBUILD_TARGET, functionBundling } from '../lib/bundling';
 import {
   type KafkaAuthentication,
   KafkaAuthMethod,
@@ -567,11 +567,12 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
 
     const { bundling, ...functionProps } = props.functionProps ?? {};
     const enableSourceMaps = props.enableSourceMaps ?? false;
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry ?? path.join(REPO_ROOT, 'functions', this.serviceName, 'handler.ts'),
       handler: 'handler',
       description: `Idempotent Kafka consumer: ${this.serviceName}`,
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
+      runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? TRIGGER_DEFAULTS.memorySize,
       timeout: props.timeout ?? Duration.seconds(TRIGGER_DEFAULTS.timeoutSeconds),
@@ -583,7 +584,7 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
       ...(props.tracing ? { tracing: props.tracing } : {}),
       ...functionProps,
       // One set of bundling options for the construct, the benchmark and local tools (infra/lib/bundling.ts).
-      bundling: { ...functionBundling(enableSourceMaps), ...bundling },
+      bundling: functionBundling(enableSourceMaps, esbuildTarget(runtime), bundling),
       environment: {
         ...props.environment,
         ...Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, table.tableName])),
@@ -1015,4 +1016,10 @@ export class IdempotentKafkaConsumer extends Construct implements IAlarmedConsum
       }),
     );
   }
+}
+
+/** esbuild's target for a Node.js runtime (`nodejs24.x` → `node24`), as `NodejsFunction` derives its own. */
+function esbuildTarget(runtime: lambda.Runtime): string {
+  const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
+  return major ? `node${major}` : FUNCTION_ESBUILD_TARGET;
 }

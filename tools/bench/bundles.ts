@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { MANIFESTS } from '../../functions/manifests';
-import { FUNCTION_ESBUILD_OPTIONS, FUNCTION_ESBUILD_TARGET } from '../../infra/lib/bundling';
+import { buildFunction, DEAD_LETTER_CHUNK, FUNCTION_ESBUILD_TARGET } from '../../infra/lib/bundling';
 import { ENV } from '../../shared/internal';
 import { median } from './stats';
 
@@ -56,20 +56,10 @@ export const BUNDLE_ENTRIES: readonly BundleEntry[] = [
 ];
 
 /**
- * The esbuild options the consumer construct bundles with (`infra/lib/bundling.ts`), plus a linked
- * `.map` file, as Lambda gets it when `enableSourceMaps` is on (its cost is reported beside).
- *
- * @example
- * ```ts
- * await build({ ...CONSTRUCT_ESBUILD_OPTIONS, entryPoints: ['functions/spellchecker/handler.ts'], outfile: 'out/index.js' });
- * ```
+ * Over the construct's options (`buildFunction` of `infra/lib/bundling.ts`): a linked `.map` file,
+ * as Lambda gets it when `enableSourceMaps` is on (its cost is reported beside).
  */
-export const CONSTRUCT_ESBUILD_OPTIONS = {
-  ...FUNCTION_ESBUILD_OPTIONS,
-  mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
-  sourcemap: true,
-  logLevel: 'silent',
-} as const satisfies BuildOptions;
+const MEASURED_BUILD = { sourcemap: true, logLevel: 'silent' } as const satisfies BuildOptions;
 
 /**
  * Bundles one of the bench's child-process scripts (a scale row's worker, the profiled loop) for a
@@ -117,8 +107,14 @@ export interface PackageShare {
 export interface BundleFigures {
   readonly name: string;
   readonly entry: string;
-  /** Minified bundle, without source map. */
+  /** Minified bundle (`index.js`), without source map: what a cold start loads. */
   readonly bytes: number;
+  /**
+   * The dead-letter chunk beside it (`DEAD_LETTER_CHUNK`: the SQS sink with the SQS and S3
+   * clients), loaded on a container's first dead letter, not at its cold start; 0 when the bundle
+   * does not use it (the Powertools anchor).
+   */
+  readonly deadLetterChunkBytes: number;
   readonly gzipBytes: number;
   /** Median wall time of `node -e "require(bundle)"` minus the median of a bare `node -e ""`. */
   readonly coldInitMs: number;
@@ -163,7 +159,7 @@ export interface BundleOptions {
   readonly runs?: number;
   /** @default the current working directory */
   readonly root?: string;
-  /** esbuild options over {@link CONSTRUCT_ESBUILD_OPTIONS}, to measure what one option changes. */
+  /** esbuild options over the construct's, to measure what one option changes. */
   readonly esbuild?: BuildOptions;
 }
 
@@ -200,7 +196,7 @@ export function functionEnvironment(name: string): Record<string, string> {
 
 /**
  * Bundles each function (and the Powertools anchor) as the CDK app does
- * ({@link CONSTRUCT_ESBUILD_OPTIONS}) into a temporary folder, then reports its size, what is in it
+ * (the construct's) into a temporary folder, then reports its size, what is in it
  * by package, and its cold module-init time: a fresh `node -e "require('<bundle>')"` per run,
  * median, minus a bare `node -e ""`, without and with `--enable-source-maps`.
  *
@@ -222,16 +218,12 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
     const built = [];
     for (const { name, entry, external } of entries) {
       const source = resolve(root, entry);
-      const outfile = join(dir, name, 'index.js');
-      const result = await build({
-        ...CONSTRUCT_ESBUILD_OPTIONS,
-        entryPoints: [source],
-        outfile,
+      const { outfile, chunk, metafile } = await buildFunction(source, join(dir, name), {
+        ...MEASURED_BUILD,
         ...options.esbuild,
-        metafile: true,
         external: [...(external ?? []), ...(options.esbuild?.external ?? [])],
       });
-      built.push({ name, entry, source, outfile, metafile: result.metafile });
+      built.push({ name, entry, source, outfile, chunk, metafile });
     }
     // Interleaved: each repetition loads every bundle once, so a burst of load elsewhere on the
     // machine falls on all of them alike.
@@ -264,13 +256,14 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
         t.cpuMaps.push(insideMaps.cpu);
       }
     }
-    for (const { name, entry, source, outfile, metafile } of built) {
+    for (const { name, entry, source, outfile, chunk, metafile } of built) {
       const t = times.get(name);
       if (!t) continue;
       figures.push({
         name,
         entry,
         bytes: statSync(outfile).size,
+        deadLetterChunkBytes: usesDeadLetterChunk(metafile) ? statSync(chunk).size : 0,
         gzipBytes: gzipSync(readFileSync(outfile)).length,
         coldInitMs: Math.max(0, median(t.cold) - bare),
         bareNodeMs: bare,
@@ -297,7 +290,7 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
  *
  * @example
  * ```ts
- * const { metafile } = await build({ ...CONSTRUCT_ESBUILD_OPTIONS, entryPoints, outfile, metafile: true });
+ * const { metafile } = await buildFunction('functions/spellchecker/handler.ts', 'out');
  * packageShares(metafile, process.cwd()); // [{ name: '@aws-sdk/client-dynamodb', bytes: 120000 }, ...]
  * ```
  */
@@ -313,6 +306,13 @@ export function packageShares(metafile: Metafile, root: string): PackageShare[] 
   const top = sorted.slice(0, 12);
   const rest = sorted.slice(12).reduce((sum, p) => sum + p.bytes, 0);
   return rest > 0 ? [...top, { name: '(others)', bytes: rest }] : top;
+}
+
+/** Whether a bundle requires the dead-letter chunk (an external import of its path). */
+function usesDeadLetterChunk(metafile: Metafile): boolean {
+  return Object.values(metafile.outputs).some((output) =>
+    output.imports.some((i) => i.external && i.path === DEAD_LETTER_CHUNK.importPath),
+  );
 }
 
 function packageOf(path: string): string {

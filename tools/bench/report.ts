@@ -330,6 +330,7 @@ export function renderBundles(figures: readonly BundleFigures[]): string {
     f.name,
     `${fmt(f.bytes / 1024, 1)} KB`,
     `${fmt(f.gzipBytes / 1024, 1)} KB`,
+    f.deadLetterChunkBytes > 0 ? `${fmt(f.deadLetterChunkBytes / 1024, 1)} KB` : '-',
     `${fmt(f.sourceMapBytes / 1024, 0)} KB`,
     fmt(f.coldInitMs, 1),
     fmt(f.coldInitSourceMapsMs, 1),
@@ -344,6 +345,7 @@ export function renderBundles(figures: readonly BundleFigures[]): string {
       'function',
       'bundle (minified)',
       'gzip',
+      'dead-letter chunk (loaded on first dead letter)',
       'source map',
       'cold init ms',
       'with source maps',
@@ -354,7 +356,7 @@ export function renderBundles(figures: readonly BundleFigures[]): string {
       '',
     ],
     rows,
-    [false, true, true, true, true, true, true, true, true, true, false],
+    [false, true, true, true, true, true, true, true, true, true, true, false],
   );
   const packages = figures.map(
     (f) => `${f.name}: ${f.packages.map((p) => `${p.name} ${fmt(p.bytes / 1024, 0)} KB`).join(', ')}`,

@@ -1,14 +1,13 @@
 /**
  * The consumers' Lambda bundles, built as `cdk deploy` builds them: with the esbuild options the
- * consumer construct gives `NodejsFunction` ({@link FUNCTION_ESBUILD_OPTIONS} of
- * `infra/lib/bundling.ts`, the one place both read), run from the project root, output `index.js`.
+ * consumer construct gives `NodejsFunction` (`buildFunction` of `infra/lib/bundling.ts`, the one
+ * place both read), run from the project root, output `index.js` and the dead-letter chunk beside it.
  * No source map, as the construct's default (`enableSourceMaps: false`); the broker test that runs
  * the synthesized asset checks the deployed bundle works too.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { FUNCTION_ESBUILD_OPTIONS } from '../../infra/lib/bundling';
+import { buildFunction } from '../../infra/lib/bundling';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -26,14 +25,8 @@ export async function bundleFunction(service: string, outDir: string): Promise<s
     throw new TypeError(`Not a function name: ${JSON.stringify(service)}.`);
   const dir = resolve(outDir, service);
   mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'index.js');
-  await build({
-    ...FUNCTION_ESBUILD_OPTIONS,
-    mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
-    entryPoints: [join(ROOT, 'functions', service, 'handler.ts')],
-    outfile,
+  const { outfile } = await buildFunction(join(ROOT, 'functions', service, 'handler.ts'), dir, {
     absWorkingDir: ROOT,
-    logLevel: 'warning',
   });
   return outfile;
 }

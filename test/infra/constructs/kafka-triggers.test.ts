@@ -523,7 +523,12 @@ describe('enableSourceMaps', () => {
     const outdir = (stack.node.root as unknown as { synth(): { directory: string } }).synth().directory;
     const fn = template.findResources('AWS::Lambda::Function');
     const key = String(Object.values(fn)[0]?.Properties.Code.S3Key).replace(/\.zip$/, '');
-    expect(readdirSync(path.join(outdir, `asset.${key}`)).sort()).toEqual(['index.js', 'index.js.map']);
+    expect(readdirSync(path.join(outdir, `asset.${key}`)).sort()).toEqual([
+      'dead-letter-sqs.js',
+      'dead-letter-sqs.js.map',
+      'index.js',
+      'index.js.map',
+    ]);
     expect(consumer.function.node.id).toBe('Function');
   });
 });

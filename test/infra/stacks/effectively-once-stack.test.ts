@@ -182,9 +182,10 @@ describe('EffectivelyOnceStack (the app with no context)', () => {
     for (const fn of Object.values(functions)) {
       const key = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       const dir = path.join(outdir, `asset.${key}`);
-      expect(readdirSync(dir).sort()).toEqual(['index.js']);
+      expect(readdirSync(dir).sort()).toEqual(['dead-letter-sqs.js', 'index.js']);
       const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
       expect(code).not.toMatch(/sourceMappingURL/);
+      expect(readFileSync(path.join(dir, 'dead-letter-sqs.js'), 'utf8')).not.toMatch(/sourceMappingURL/);
       // Minified: long lines (only template literals keep their newlines).
       expect(code.length / code.split('\n').length).toBeGreaterThan(500);
     }

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DEAD_LETTER_CHUNK } from '../../../infra/lib/bundling';
 import { EVENT_TYPES } from '../../../scripts/lib/local';
 import { envelope, mskEvent } from '../../../scripts/lib/msk-events';
 import { mskEventRecords } from '../../../scripts/produce';
@@ -520,6 +521,8 @@ describe('event source mapping emulator on a real broker', () => {
     expect(assetHash).toBeDefined();
     const bundle = join(out, `asset.${assetHash}`, 'index.js');
     expect(existsSync(bundle)).toBe(true);
+    // The dead-letter chunk beside it, built by the construct's afterBundling hook.
+    expect(existsSync(join(out, `asset.${assetHash}`, DEAD_LETTER_CHUNK.file))).toBe(true);
 
     const t = await setup('synthesized', 1);
     const sample = JSON.parse(

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   functionRows,
   grantRows,
@@ -6,6 +9,7 @@ import {
   show,
   summarize,
 } from '../../../scripts/lib/preflight';
+import { assetRows } from '../../../scripts/preflight';
 
 const TEMPLATE = {
   Resources: {
@@ -91,5 +95,35 @@ describe('preflight summary', () => {
       },
     ]);
     expect(summarize('S', TEMPLATE)).toMatch(/Stack S: 6 resources[\s\S]*IAM granted/);
+  });
+});
+
+describe('preflight asset rows', () => {
+  /** A cloud assembly folder holding one function asset with the given files. */
+  function assembly(files: Record<string, string>): string {
+    const out = mkdtempSync(join(tmpdir(), 'preflight-'));
+    mkdirSync(join(out, 'asset.abc'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, 'asset.abc', name), text);
+    writeFileSync(
+      join(out, 'Stack.assets.json'),
+      JSON.stringify({ files: { abc: { displayName: 'Fn/Code', source: { path: 'asset.abc' } } } }),
+    );
+    return out;
+  }
+
+  it('names a bundle that requires the dead-letter chunk it lacks', () => {
+    const out = assembly({ 'index.js': 'x=()=>require("./dead-letter-sqs");' });
+    expect(assetRows(out)[0]?.problem).toContain(
+      'index.js requires dead-letter-sqs.js, which is not beside it',
+    );
+    writeFileSync(join(out, 'asset.abc', 'dead-letter-sqs.js'), '');
+    expect(assetRows(out)[0]?.problem).toBeUndefined();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('names a folder without index.js', () => {
+    const out = assembly({ 'other.js': '' });
+    expect(assetRows(out)[0]?.problem).toBe('no index.js in the bundle');
+    rmSync(out, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import { mskRecord } from '../../../scripts/lib/msk-events';
-import { sqsMessage } from '../../../shared/dead-letter';
+import { sqsMessage } from '../../../shared/dead-letter-sqs';
 import {
   DEAD_LETTER_MAX_BYTES,
   type DeadLetterEntry,

@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTION_ESBUILD_OPTIONS } from '../../../../infra/lib/bundling';
+import { DEAD_LETTER_CHUNK, FUNCTION_ESBUILD_OPTIONS } from '../../../../infra/lib/bundling';
 import { REPO_ROOT } from '../../../../scripts/lib/local';
 
 /** The inputs esbuild bundles for an entry, built as the CDK app builds a function. */
@@ -13,6 +14,7 @@ async function bundledPackages(
       : { stdin: { contents: entry.contents, resolveDir: REPO_ROOT, loader: 'ts' as const } }),
     ...FUNCTION_ESBUILD_OPTIONS,
     mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
+    external: [...FUNCTION_ESBUILD_OPTIONS.external],
     write: false,
     metafile: true,
     logLevel: 'silent',
@@ -61,5 +63,29 @@ describe('a consumer bundles a decoding library only when its codec needs it', (
     });
     expect(packages).toContain('protobufjs');
     expect(packages).not.toContain('avsc');
+  });
+});
+
+describe('the dead-letter path stays out of a consumer’s bundle', () => {
+  it.each([
+    'functions/spellchecker/handler.ts',
+    'functions/essay-lifecycle/handler.ts',
+  ])('%s bundles neither the SQS nor the S3 client', async (path) => {
+    const packages = await bundledPackages({ path });
+    expect(packages).toContain('@aws-sdk/client-dynamodb'); // the bundle is real
+    expect(packages).not.toContain('@aws-sdk/client-sqs');
+    expect(packages).not.toContain('@aws-sdk/client-s3');
+  });
+
+  it('the chunk the bundle requires is the module that holds the SQS sink', async () => {
+    const packages = await bundledPackages({ path: relative(REPO_ROOT, DEAD_LETTER_CHUNK.entry) });
+    expect(packages).toEqual(expect.arrayContaining(['@aws-sdk/client-sqs', '@aws-sdk/client-s3']));
+    // shared/dead-letter.ts requires the chunk by the path the bundle keeps external.
+    expect(readFileSync(join(REPO_ROOT, 'shared', 'dead-letter.ts'), 'utf8')).toContain(
+      `require('${DEAD_LETTER_CHUNK.importPath}')`,
+    );
+    expect(DEAD_LETTER_CHUNK.entry).toBe(
+      join(REPO_ROOT, 'shared', `${DEAD_LETTER_CHUNK.importPath.slice(2)}.ts`),
+    );
   });
 });

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFunction } from '../../../infra/lib/bundling';
+import { REPO_ROOT } from '../../../scripts/lib/local';
+
+/**
+ * The dead-letter path of a bundle built as the construct builds one: the SQS sink is a second file
+ * (`DEAD_LETTER_CHUNK`), loaded on the first dead letter, not at cold start. The bundle here is
+ * `shared/dead-letter.ts` itself as the entry, run in a fresh `node` as Lambda runs a bundle; the
+ * queue is a loopback HTTP listener that records what the SQS client sends and refuses it.
+ */
+
+interface Received {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+let dir: string;
+let bundle: string;
+let chunk: string;
+let server: Server;
+let endpoint: string;
+const received: Received[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dead-letter-chunk-'));
+  ({ outfile: bundle, chunk } = await buildFunction(join(REPO_ROOT, 'shared', 'dead-letter.ts'), dir));
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (part: Buffer) => {
+      body += part.toString('utf8');
+    });
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({ __type: 'com.amazonaws.sqs#InvalidAddress', message: 'refused by the test' }),
+      );
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((done) => server.close(done));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Loads the bundle in a fresh node, sends one dead letter, reports what was loaded when. */
+function sendOne(): Promise<{ loadedAtStart: boolean; loadedAfterSend: boolean; error: string }> {
+  const script = `
+    const chunkLoaded = () => Object.keys(require.cache).some((k) => k.endsWith('dead-letter-sqs.js'));
+    const { deadLetterSinkFor } = require(${JSON.stringify(bundle)});
+    const sink = deadLetterSinkFor(${JSON.stringify(`${endpoint}/000000000000/dead-letters`)}, { sqsEndpoint: ${JSON.stringify(endpoint)} });
+    const loadedAtStart = chunkLoaded();
+    const entry = { service: 'billing', idempotency_key: 'k', event_type: undefined, event_id: undefined,
+      correlation_id: undefined, coordinates: { topic: 't', partition: 0, offset: 7 },
+      error: { name: 'PermanentError', message: 'poison' }, record: { value: 'eA==' }, failed_at: '2026-12-02T00:00:00.000Z' };
+    sink.send(entry).then(
+      () => ({ error: '' }),
+      (e) => ({ error: String(e && e.message) }),
+    ).then(({ error }) => process.stdout.write(JSON.stringify({ loadedAtStart, loadedAfterSend: chunkLoaded(), error })));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'eu-north-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (part: Buffer) => {
+      out += part.toString('utf8');
+    });
+    child.stderr.on('data', (part: Buffer) => {
+      err += part.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`node exited with ${code}: ${err}`));
+      else resolve(JSON.parse(out));
+    });
+  });
+}
+
+describe('the dead-letter chunk of a bundle', () => {
+  it('is loaded on the first dead letter, not at cold start, and sends it to SQS', async () => {
+    received.length = 0;
+    const result = await sendOne();
+    expect(result.loadedAtStart).toBe(false);
+    expect(result.loadedAfterSend).toBe(true);
+    expect(result.error).toContain('refused by the test'); // the queue's answer, through the SDK
+    expect(received.length).toBeGreaterThanOrEqual(1);
+    const [first] = received;
+    expect(first?.headers['x-amz-target']).toBe('AmazonSQS.SendMessage');
+    expect(JSON.parse(first?.body ?? '{}')).toMatchObject({
+      QueueUrl: `${endpoint}/000000000000/dead-letters`,
+      MessageAttributes: { service: { DataType: 'String', StringValue: 'billing' } },
+    });
+  }, 60_000);
+
+  it('when missing, fails the send with what to do, and sends nothing', async () => {
+    received.length = 0;
+    rmSync(chunk);
+    const result = await sendOne();
+    expect(result.loadedAfterSend).toBe(false);
+    expect(result.error).toContain('The SQS dead-letter sink (dead-letter-sqs.js) is not beside this bundle');
+    expect(result.error).toContain('DEAD_LETTER_CHUNK');
+    expect(received).toHaveLength(0);
+  }, 60_000);
+});
