@@ -194,6 +194,10 @@ function loadSqsSink(): typeof import('./dead-letter-sqs') {
   try {
     return require('./dead-letter-sqs');
   } catch (error) {
+    const missing =
+      (error as NodeJS.ErrnoException | undefined)?.code === 'MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes('dead-letter-sqs');
+    if (!missing) throw error; // the module is there and failed to load: its own error says why
     throw new Error(
       'The SQS dead-letter sink (dead-letter-sqs.js) is not beside this bundle: build the function with the IdempotentKafkaConsumer construct, or add the second entry of infra/lib/bundling.ts (DEAD_LETTER_CHUNK) to your own build. The record is released to be retried, not lost.',
       { cause: error },

@@ -95,7 +95,9 @@ const ASYNC_DLQ_REASON =
 
 /**
  * Settings of the `NodejsFunction` beyond the construct's own props, merged over its defaults
- * (`bundling` over the construct's bundling, key by key). The role, log group, environment, runtime,
+ * (`bundling` over the construct's bundling, key by key; `externalModules` and `commandHooks` are
+ * added to the construct's, and `format` and `forceDockerBundling` cannot change: see
+ * `functionBundling` in `infra/lib/bundling.ts`). The role, log group, environment, runtime,
  * memory, timeout, concurrency and tracing are the construct's props and not here.
  *
  * @example

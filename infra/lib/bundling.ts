@@ -51,9 +51,11 @@ export const FUNCTION_ESBUILD_TARGET = 'node24';
  * ({@link DEAD_LETTER_CHUNK}, built as a second file). A linked source map is asked per function
  * (`enableSourceMaps`); when it is, `sourcesContent: false` keeps the sources out of it.
  *
+ * A build of `index.js` alone with these options lacks the chunk: build with {@link buildFunction}.
+ *
  * @example
  * ```ts
- * await build({ ...FUNCTION_ESBUILD_OPTIONS, entryPoints: ['functions/spellchecker/handler.ts'], outfile: 'out/index.js' });
+ * const external = [...FUNCTION_ESBUILD_OPTIONS.external]; // ['./dead-letter-sqs']
  * ```
  */
 export const FUNCTION_ESBUILD_OPTIONS = {
@@ -102,7 +104,8 @@ export async function buildFunction(
 
 /**
  * The construct's `NodejsFunction` bundling for source maps on or off, with a user's own options
- * over it key by key, except two that are joined rather than replaced: `externalModules` (the
+ * over it key by key (except `format`, which must stay CommonJS, and `forceDockerBundling`, which
+ * must stay off: both throw), and two that are joined rather than replaced: `externalModules` (the
  * user's beside {@link DEAD_LETTER_CHUNK}'s) and `commandHooks` (the user's `afterBundling` commands
  * after the one that builds the dead-letter chunk). The values are those of
  * {@link FUNCTION_ESBUILD_OPTIONS} under the names `NodejsFunction` gives them: local esbuild
@@ -119,7 +122,20 @@ export function functionBundling(
   target: string = FUNCTION_ESBUILD_TARGET,
   user: BundlingOptions = {},
 ): BundlingOptions {
-  const chunk = deadLetterChunkCommand(sourceMap, target);
+  if (user.format !== undefined && String(user.format) !== FUNCTION_ESBUILD_OPTIONS.format) {
+    throw new TypeError(
+      `bundling.format ${JSON.stringify(user.format)}: the consumer's bundle is CommonJS, because it loads its dead-letter sink (dead-letter-sqs.js) with require() on the first dead letter; leave format unset.`,
+    );
+  }
+  if (user.forceDockerBundling) {
+    throw new TypeError(
+      "bundling.forceDockerBundling: the consumer's dead-letter chunk is built by the host's esbuild (infra/lib/bundling.ts); leave it unset, esbuild from node_modules bundles locally.",
+    );
+  }
+  // With the SDK left to the runtime, CDK's default external (@aws-sdk/*) must survive the
+  // externalModules this sets, and the chunk must leave the SDK out the same way.
+  const sdkExternal = user.bundleAwsSDK === false ? ['@aws-sdk/*'] : [];
+  const chunk = deadLetterChunkCommand(sourceMap, target, sdkExternal);
   const hooks = user.commandHooks;
   const commandHooks: ICommandHooks = {
     beforeBundling: (input, output) => hooks?.beforeBundling(input, output) ?? [],
@@ -134,28 +150,35 @@ export function functionBundling(
     ...(sourceMap ? { sourcesContent: FUNCTION_ESBUILD_OPTIONS.sourcesContent } : {}),
     bundleAwsSDK: true,
     ...user,
-    externalModules: [...FUNCTION_ESBUILD_OPTIONS.external, ...(user.externalModules ?? [])],
+    externalModules: [...FUNCTION_ESBUILD_OPTIONS.external, ...sdkExternal, ...(user.externalModules ?? [])],
     commandHooks,
   };
 }
 
 /**
  * The shell command that builds {@link DEAD_LETTER_CHUNK} into a bundle's output folder with the
- * esbuild binary of this repository's `node_modules`, the options of {@link FUNCTION_ESBUILD_OPTIONS}.
+ * esbuild binary of this repository's `node_modules`: the options of {@link FUNCTION_ESBUILD_OPTIONS}
+ * as esbuild's flags, the same build as {@link buildFunction}'s (a test compares the two).
  */
-function deadLetterChunkCommand(sourceMap: boolean, target: string): (outputDir: string) => string {
+function deadLetterChunkCommand(
+  sourceMap: boolean,
+  target: string,
+  external: readonly string[],
+): (outputDir: string) => string {
   const esbuild = path.join(path.dirname(require.resolve('esbuild/package.json')), 'bin', 'esbuild');
+  const o = FUNCTION_ESBUILD_OPTIONS;
   return (outputDir) =>
     [
       esbuild,
       DEAD_LETTER_CHUNK.entry,
-      '--bundle',
-      `--platform=${FUNCTION_ESBUILD_OPTIONS.platform}`,
-      `--format=${FUNCTION_ESBUILD_OPTIONS.format}`,
+      ...(o.bundle ? ['--bundle'] : []),
+      `--platform=${o.platform}`,
+      `--format=${o.format}`,
       `--target=${target}`,
-      '--minify',
-      `--main-fields=${FUNCTION_ESBUILD_OPTIONS.mainFields.join(',')}`,
-      ...(sourceMap ? ['--sourcemap', '--sources-content=false'] : []),
+      ...(o.minify ? ['--minify'] : []),
+      `--main-fields=${o.mainFields.join(',')}`,
+      ...[...o.external, ...external].map((module) => `--external:${module}`),
+      ...(sourceMap ? ['--sourcemap', `--sources-content=${o.sourcesContent}`] : []),
       '--log-level=warning',
       `--outfile=${path.join(outputDir, DEAD_LETTER_CHUNK.file)}`,
     ]

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { DEAD_LETTER_CHUNK, FUNCTION_ESBUILD_OPTIONS, functionBundling } from '../../../infra/lib/bundling';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  buildFunction,
+  DEAD_LETTER_CHUNK,
+  FUNCTION_ESBUILD_OPTIONS,
+  functionBundling,
+} from '../../../infra/lib/bundling';
 
 const USER_HOOKS: ICommandHooks = {
   beforeBundling: () => ['echo before'],
@@ -31,6 +37,37 @@ describe('functionBundling', () => {
     const bundling = functionBundling(true, 'node24', { minify: false });
     expect(bundling).toMatchObject({ minify: false, sourceMap: true, bundleAwsSDK: true });
   });
+
+  it('refuses an ES module bundle and Docker bundling, which would leave dead letters without their sink', () => {
+    expect(() => functionBundling(false, 'node24', { format: OutputFormat.ESM })).toThrow(
+      /the consumer's bundle is CommonJS, because it loads its dead-letter sink/,
+    );
+    expect(() => functionBundling(false, 'node24', { format: OutputFormat.CJS })).not.toThrow();
+    expect(() => functionBundling(false, 'node24', { forceDockerBundling: true })).toThrow(
+      /built by the host's esbuild/,
+    );
+  });
+
+  it('with bundleAwsSDK false, leaves the SDK out of the bundle and of the chunk', () => {
+    const bundling = functionBundling(false, 'node24', { bundleAwsSDK: false });
+    expect(bundling.externalModules).toEqual([DEAD_LETTER_CHUNK.importPath, '@aws-sdk/*']);
+    expect(bundling.commandHooks?.afterBundling('/in', '/out')[0]).toContain("'--external:@aws-sdk/*'");
+  });
+
+  it('its chunk command builds the same file as buildFunction', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'chunk-same-'));
+    try {
+      const [command] =
+        functionBundling(false, 'node24').commandHooks?.afterBundling('/in', join(out, 'hook')) ?? [];
+      expect(spawnSync('sh', ['-c', command ?? 'false'], { encoding: 'utf8' }).status).toBe(0);
+      const { chunk } = await buildFunction(DEAD_LETTER_CHUNK.entry, join(out, 'api'), {
+        logLevel: 'silent',
+      });
+      expect(readFileSync(join(out, 'hook', DEAD_LETTER_CHUNK.file)).equals(readFileSync(chunk))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('its chunk command builds a loadable SQS sink with the bundle’s options', () => {
     const out = mkdtempSync(join(tmpdir(), 'chunk-'));

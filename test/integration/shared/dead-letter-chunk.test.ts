@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -92,6 +92,25 @@ function sendOne(): Promise<{ loadedAtStart: boolean; loadedAfterSend: boolean; 
 }
 
 describe('the dead-letter chunk of a bundle', () => {
+  it.each([
+    'spellchecker',
+    'essay-lifecycle',
+    'essay-feedback',
+  ])("the %s handler's bundle loads without it (no cold-start cost)", async (service) => {
+    const out = join(dir, 'functions', service);
+    const built = await buildFunction(join(REPO_ROOT, 'functions', service, 'handler.ts'), out);
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const h = require(${JSON.stringify(built.outfile)}).handler; process.stdout.write(JSON.stringify([typeof h, Object.keys(require.cache).filter((k) => k.includes('dead-letter-sqs'))]))`,
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-north-1' } },
+    );
+    expect(probe.stderr).toBe('');
+    expect(JSON.parse(probe.stdout)).toEqual(['function', []]);
+  }, 60_000);
+
   it('is loaded on the first dead letter, not at cold start, and sends it to SQS', async () => {
     received.length = 0;
     const result = await sendOne();
