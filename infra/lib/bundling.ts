@@ -1,8 +1,10 @@
 /**
  * How every function of this repository is bundled: one set of esbuild options, read by the consumer
  * construct (`NodejsFunction`'s `bundling`), the benchmark's bundle sides and any local tool that
- * builds a function the way it is deployed. Plain values, no aws-cdk-lib import, so a tool can
- * spread it into esbuild's `build()` as it is.
+ * builds a function the way it is deployed: `index.js` and the dead-letter chunk beside it
+ * ({@link DEAD_LETTER_CHUNK}). The options are plain values a tool can spread into esbuild's
+ * `build()`; aws-cdk-lib and esbuild are imported for their types only (esbuild's API is loaded
+ * when {@link buildFunction} runs), so the construct pays nothing for them at synth.
  */
 import * as path from 'node:path';
 import type { BundlingOptions, ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,13 +15,14 @@ const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * The second file of every function's bundle: the SQS dead-letter sink with its SQS and S3
- * clients, which only the dead-letter path uses (about 150 KB that would otherwise be loaded at
- * every cold start). The handler's bundle keeps `require('./dead-letter-sqs')` external (`external`
- * of {@link FUNCTION_ESBUILD_OPTIONS}) and loads it beside `index.js` on its first dead letter.
+ * clients, which only the dead-letter path uses (about 165 KB of `index.js` that would otherwise be
+ * loaded at every cold start). The handler's bundle keeps `require('./dead-letter-sqs')` external
+ * (`external` of {@link FUNCTION_ESBUILD_OPTIONS}) and loads it beside `index.js` on its first dead
+ * letter; {@link buildFunction} and {@link functionBundling} build it.
  *
  * @example
  * ```ts
- * await build({ ...FUNCTION_ESBUILD_OPTIONS, entryPoints: [DEAD_LETTER_CHUNK.entry], outfile: `out/${DEAD_LETTER_CHUNK.file}` });
+ * const chunkPath = `.local/kafka/bundles/spellchecker/${DEAD_LETTER_CHUNK.file}`;
  * ```
  */
 export const DEAD_LETTER_CHUNK = {

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { buildFunction } from '../../../infra/lib/bundling';
 import { REPO_ROOT } from '../../../scripts/lib/local';
 
@@ -13,6 +14,9 @@ import { REPO_ROOT } from '../../../scripts/lib/local';
  * `shared/dead-letter.ts` itself as the entry, run in a fresh `node` as Lambda runs a bundle; the
  * queue is a loopback HTTP listener that records what the SQS client sends and refuses it.
  */
+
+/** Not spawnSync: the queue listener answers from this process's event loop meanwhile. */
+const execNode = promisify(execFile);
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -52,7 +56,7 @@ afterAll(async () => {
 });
 
 /** Loads the bundle in a fresh node, sends one dead letter, reports what was loaded when. */
-function sendOne(): Promise<{ loadedAtStart: boolean; loadedAfterSend: boolean; error: string }> {
+async function sendOne(): Promise<{ loadedAtStart: boolean; loadedAfterSend: boolean; error: string }> {
   const script = `
     const chunkLoaded = () => Object.keys(require.cache).some((k) => k.endsWith('dead-letter-sqs.js'));
     const { deadLetterSinkFor } = require(${JSON.stringify(bundle)});
@@ -65,30 +69,16 @@ function sendOne(): Promise<{ loadedAtStart: boolean; loadedAfterSend: boolean; 
       () => ({ error: '' }),
       (e) => ({ error: String(e && e.message) }),
     ).then(({ error }) => process.stdout.write(JSON.stringify({ loadedAtStart, loadedAfterSend: chunkLoaded(), error })));`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'eu-north-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_MAX_ATTEMPTS: '1',
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (part: Buffer) => {
-      out += part.toString('utf8');
-    });
-    child.stderr.on('data', (part: Buffer) => {
-      err += part.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`node exited with ${code}: ${err}`));
-      else resolve(JSON.parse(out));
-    });
+  const { stdout } = await execNode(process.execPath, ['-e', script], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'eu-north-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_MAX_ATTEMPTS: '1',
+    },
   });
+  return JSON.parse(stdout);
 }
 
 describe('the dead-letter chunk of a bundle', () => {
